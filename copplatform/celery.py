@@ -1,0 +1,22 @@
+"""The one Celery app. Configuration comes from Django settings (CELERY_* names)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copplatform.settings.base")
+
+app = Celery("copplatform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+HEARTBEAT_CACHE_KEY = "celery:last-heartbeat"
+
+
+@app.task(name="copplatform.heartbeat", ignore_result=True)
+def heartbeat():
+    """Record that beat scheduled a task and a worker ran it (read by /healthz)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    cache.set(HEARTBEAT_CACHE_KEY, timezone.now().isoformat(), timeout=None)
