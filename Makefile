@@ -35,6 +35,7 @@ migrate: install
 
 run: export DEBUG ?= true
 run: install
+	@mkdir -p var/staticfiles
 	@$(BIN)/python manage.py migrate --noinput -v0
 	@$(BIN)/python manage.py seed_demo
 	@echo ""
