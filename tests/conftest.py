@@ -53,9 +53,10 @@ def pytest_sessionstart(session):
         pytest.exit("CI services missing: " + "; ".join(problems), returncode=3)
 
 
-def port_for(worker_id: str, base: int) -> int:
+def port_for(base: int) -> int:
     """A fixed port per xdist worker, so parallel processes never collide."""
-    index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw")) + 1
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    index = int(worker.removeprefix("gw")) + 1 if worker.startswith("gw") else 0
     return base + index
 
 
@@ -124,12 +125,12 @@ class _MailCollector:
 
 
 @pytest.fixture
-def smtp_server(settings, worker_id):
+def smtp_server(settings):
     """A real SMTP server on loopback; Django's SMTP backend delivers to it."""
     from aiosmtpd.controller import Controller
 
     collector = _MailCollector()
-    port = port_for(worker_id, 18025)
+    port = port_for(18025)
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -143,7 +144,7 @@ def smtp_server(settings, worker_id):
 
 
 @pytest.fixture
-def s3_server(worker_id, monkeypatch):
+def s3_server(monkeypatch):
     """moto's S3-compatible server on loopback, with explicit throwaway credentials.
 
     The credentials and AWS_EC2_METADATA_DISABLED stop botocore from probing the
@@ -158,7 +159,7 @@ def s3_server(worker_id, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    port = port_for(worker_id, 15000)
+    port = port_for(15000)
     moto_server = Path(sys.executable).with_name("moto_server")
     process = subprocess.Popen(
         [str(moto_server), "-H", "127.0.0.1", "-p", str(port)],

@@ -1,0 +1,80 @@
+import pytest
+from django.urls import reverse
+
+from communities.models import Community
+from membership.models import Membership
+
+from ..factories import CommunityFactory, FacilitatorAssignmentFactory, MembershipFactory
+
+Visibility = Community.Visibility
+
+
+def _names(response, key):
+    return [c.name for c in response.context[key]]
+
+
+def test_signed_in_home_lists_the_communities_i_belong_to_or_facilitate(client, outsider):
+    MembershipFactory(user=outsider, community__name="Alpha", level=Membership.Level.CORE)
+    FacilitatorAssignmentFactory(user=outsider, community__name="Beta")
+    CommunityFactory(name="Gamma")
+    client.force_login(outsider)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert _names(response, "my_communities") == ["Alpha", "Beta"]
+    assert "You take part as: Core" in response.content.decode()
+
+
+def test_signed_in_home_with_no_communities_explains_what_will_appear(client, outsider):
+    client.force_login(outsider)
+
+    response = client.get(reverse("home"))
+
+    assert "You have not joined a community yet" in response.content.decode()
+
+
+def test_signed_out_home_shows_only_public_communities(client, db):
+    CommunityFactory(name="Open One", visibility=Visibility.PUBLIC)
+    CommunityFactory(name="Private One", visibility=Visibility.PRIVATE)
+    CommunityFactory(name="Hidden One", visibility=Visibility.HIDDEN)
+
+    response = client.get(reverse("home"))
+
+    assert _names(response, "public_communities") == ["Open One"]
+    assert "Hidden One" not in response.content.decode()
+
+
+def test_member_counts_on_home_are_right(client, outsider):
+    community = CommunityFactory(name="Counted")
+    MembershipFactory(user=outsider, community=community)
+    MembershipFactory.create_batch(3, community=community)
+    client.force_login(outsider)
+
+    response = client.get(reverse("home"))
+
+    assert response.context["my_communities"][0].member_count == 4
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_signed_in_home_query_count_is_fixed(client, outsider, django_assert_num_queries, rows):
+    for community in CommunityFactory.create_batch(rows):
+        MembershipFactory(user=outsider, community=community)
+        MembershipFactory.create_batch(2, community=community)
+    client.force_login(outsider)
+
+    # session, user, my communities with counts and levels
+    with django_assert_num_queries(3):
+        response = client.get(reverse("home"))
+
+    assert len(response.context["my_communities"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_signed_out_home_query_count_is_fixed(client, db, django_assert_num_queries, rows):
+    for community in CommunityFactory.create_batch(rows):
+        MembershipFactory.create_batch(2, community=community)
+
+    # public communities with counts
+    with django_assert_num_queries(1):
+        client.get(reverse("home"))
