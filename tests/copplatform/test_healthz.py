@@ -17,12 +17,12 @@ def test_healthz_reports_ok_when_database_and_broker_answer(client, db):
 
 def test_healthz_is_503_when_the_broker_is_unreachable(client, db):
     # A real connection attempt to a closed port, not a mock.
-    original = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    original = celery_app.conf.broker_write_url
+    celery_app.conf.broker_write_url = "redis://127.0.0.1:1/0"
     try:
         response = client.get(reverse("healthz"))
     finally:
-        celery_app.conf.broker_url = original
+        celery_app.conf.broker_write_url = original
 
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "unavailable"
