@@ -16,7 +16,8 @@ def test_healthz_reports_ok_when_database_and_broker_answer(client, db):
 
 
 def test_healthz_is_503_when_the_broker_is_unreachable(client, db):
-    # A real connection attempt to a closed port, not a mock.
+    # A real connection attempt to a closed port, not a mock. Celery resolves
+    # broker_write_url from broker_url at start-up, so that is the one to change.
     original = celery_app.conf.broker_write_url
     celery_app.conf.broker_write_url = "redis://127.0.0.1:1/0"
     try:
