@@ -18,7 +18,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 # collectstatic needs settings but no secrets or services: give it throwaway values.
 RUN SECRET_KEY=build-only-$(python -c "import secrets; print(secrets.token_hex(32))") \
-    ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+    ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput \
  && mkdir -p /app/var && chown -R app:app /app/var
 
 USER app

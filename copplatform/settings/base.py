@@ -16,7 +16,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 # A local .env file is a convenience for developers; real deployments set variables.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # Where the embedded defaults keep their files (SQLite, uploads, broker, cache).
 DATA_DIR = Path(env("DATA_DIR", default=str(BASE_DIR / "var")))

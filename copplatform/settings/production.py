@@ -6,7 +6,7 @@ Fails at start-up when a required variable is missing rather than running unsafe
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CELERY_BROKER_URL, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: environ raises ImproperlyConfigured
@@ -14,16 +14,27 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
+# The embedded defaults are for a laptop: a deployment names its database and broker.
+DATABASES["default"] = env.db("DATABASE_URL")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    raise ImproperlyConfigured(
+        "Set REDIS_URL or CELERY_BROKER_URL: the filesystem broker is for local runs only."
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a near-permanent promise for the domain and all its subdomains;
+    # a health system opts in deliberately, so the check's reminder is silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
