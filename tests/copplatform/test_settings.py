@@ -25,6 +25,8 @@ STRIPPED_NAMES = {
     "DATABASE_URL",
     "DATA_DIR",
     "DEBUG",
+    # Set by the browser tests' conftest in the same process; never in a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DJANGO_SETTINGS_MODULE",
     "MEDIA_ROOT",
     "REDIS_URL",
