@@ -123,6 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Signed-out visitors are answered by membership/permissions.py, not by a guardian
+# "AnonymousUser" row (which would be an account with an invalid email address).
+ANONYMOUS_USER_NAME = None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
