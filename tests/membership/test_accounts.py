@@ -195,3 +195,60 @@ def test_repeated_failed_sign_ins_are_rate_limited(client, db):
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_changing_email_verifies_the_new_address_before_it_replaces_the_old(
+    client, db, smtp_server, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="old@example.org")
+    client.force_login(user)
+    # Changing email asks for the password again (allauth counts only this step).
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_email"), {"action_add": "", "email": "new@example.org"}
+        )
+
+    assert response.status_code == 302
+    assert [m["To"] for m in smtp_server.messages] == ["new@example.org"]
+    user.refresh_from_db()
+    assert user.email == "old@example.org"
+    assert not EmailAddress.objects.get(email="new@example.org").verified
+
+    link = CONFIRM_LINK.search(_mail_text(smtp_server.messages[0])).group(0)
+    client.post("/" + link.split("://", 1)[1].split("/", 1)[1])
+
+    user.refresh_from_db()
+    assert user.email == "new@example.org"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
+        "new@example.org"
+    ]
+
+
+def test_changing_email_to_another_domain_is_refused_when_sign_up_is_restricted(
+    client, db, settings
+):
+    settings.ACCOUNT_ALLOWED_EMAIL_DOMAINS = ["health.example.ca"]
+    UserFactory(email="nurse@health.example.ca")
+    client.post(
+        reverse("account_login"), {"login": "nurse@health.example.ca", "password": PASSWORD}
+    )
+
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "nurse@personal.example.com"}
+    )
+
+    assert response.status_code == 200
+    assert "Accounts on this platform are for addresses at" in response.content.decode()
+    assert not EmailAddress.objects.filter(email="nurse@personal.example.com").exists()
+
+
+def test_changing_email_without_a_recent_sign_in_asks_for_the_password_first(client, db):
+    client.force_login(UserFactory(email="old@example.org"))
+
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.org"})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="new@example.org").exists()
