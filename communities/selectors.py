@@ -1,27 +1,17 @@
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from membership import permissions
 from membership.models import Membership
-from membership.permissions import communities_involving, communities_listable_by
 
-from .models import Community
-
-
-def _with_member_count(communities: QuerySet[Community]) -> QuerySet[Community]:
-    counts = (
-        Membership.objects.filter(community=OuterRef("pk"))
-        .order_by()
-        .values("community")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return communities.annotate(member_count=Subquery(counts))
+from .models import Charter, Community
 
 
 def community_list_for_home(*, user) -> QuerySet[Community]:
-    """The user's own communities, with member count and the user's level, in one query."""
+    """The user's own communities, with the user's level, in one query."""
     my_level = Membership.objects.filter(community=OuterRef("pk"), user=user).values("level")[:1]
     return (
-        _with_member_count(communities_involving(user))
+        permissions.communities_involving(user)
+        .filter(status=Community.Status.ACTIVE)
         .annotate(my_level=Subquery(my_level))
         .order_by("name")
     )
@@ -29,9 +19,52 @@ def community_list_for_home(*, user) -> QuerySet[Community]:
 
 def community_list_public_showcase(*, user, limit: int = 12) -> QuerySet[Community]:
     """Communities anyone can browse, most recently active first, for the landing page."""
-    listable = communities_listable_by(user).filter(visibility=Community.Visibility.PUBLIC)
-    return _with_member_count(listable).order_by("-last_activity_at", "name")[:limit]
+    return (
+        permissions.communities_listable_by(user)
+        .filter(visibility=Community.Visibility.PUBLIC)
+        .order_by("-last_activity_at", "name")[:limit]
+    )
 
 
-def community_member_count(*, community: Community) -> int:
-    return Membership.objects.filter(community=community).count()
+def community_directory(*, user) -> QuerySet[Community]:
+    """Everything the directory may list to this user, with topics prefetched and
+    whether the user belongs, newest activity first."""
+    qs = permissions.communities_listable_by(user).prefetch_related("topics")
+    if user.is_authenticated:
+        qs = qs.annotate(
+            is_member=Exists(Membership.objects.filter(community=OuterRef("pk"), user=user))
+        )
+    return qs.order_by("-last_activity_at", "name")
+
+
+def community_search(qs: QuerySet[Community], text: str) -> QuerySet[Community]:
+    return qs.filter(
+        Q(name__icontains=text) | Q(purpose__icontains=text) | Q(topics__name__iexact=text)
+    ).distinct()
+
+
+def community_members_by_level(*, community: Community) -> dict[str, list[Membership]]:
+    """Members grouped core → active → peripheral, with their user, in one query."""
+    groups: dict[str, list[Membership]] = {level: [] for level in Membership.Level.values}
+    for membership in (
+        Membership.objects.filter(community=community)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    ):
+        groups[membership.level].append(membership)
+    return groups
+
+
+def membership_of(*, user, community: Community) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, community=community).first()
+
+
+def charter_of(*, community: Community) -> Charter | None:
+    """Every community gets a charter when it starts (community_create)."""
+    return Charter.objects.filter(community=community).select_related("updated_by").first()
+
+
+def charter_revisions(*, charter: Charter):
+    return charter.history.select_related("history_user").order_by("-history_date", "-history_id")

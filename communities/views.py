@@ -30,6 +30,6 @@ def community_home(request, slug):
     context = {
         "community": community,
         "may_read": may_read_community(request.user, community),
-        "member_count": selectors.community_member_count(community=community),
+        "member_count": community.member_count,
     }
     return render(request, "communities/community_home.html", context)

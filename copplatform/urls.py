@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("", include("communities.urls")),
+    path("", include("membership.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .tasks import send_account_email
@@ -29,6 +30,15 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="email_domain_not_allowed",
             )
         return email
+
+    def get_login_redirect_url(self, request):
+        """Someone who opened an invitation before having an account lands back on it."""
+        from .views.joining import INVITATION_SESSION_KEY
+
+        token = request.session.get(INVITATION_SESSION_KEY)
+        if token:
+            return reverse("membership:invitation", args=[token])
+        return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):
         """Render now (the context holds model instances), send from a worker."""

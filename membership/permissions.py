@@ -1,68 +1,304 @@
 """The one permission authority: who may see or do what, where.
 
 Views, templates, feeds, search, digests and reports ask here and never compare
-levels or visibility themselves. The communities-and-membership issue moves the
-per-object answers onto django-guardian permissions kept in step by the membership
-services; the questions asked here stay the same.
+levels, roles or visibility themselves.
+
+How it works: participation levels and facilitator assignments grant object
+permissions on a community (the table below). `services.permissions_sync` writes
+them to django-guardian's direct-foreign-key table whenever a membership or
+assignment changes; this module reads them. Platform admins may do everything.
+Visibility adds what anyone may do: a public community's content is readable by
+all, and private communities are listed (name and purpose) to everyone.
+
+Cost: one query per user and community the first time a request asks, or none
+after `prefetch_for(user, communities)` on a list page. Lists are filtered with
+`Exists` subqueries, never by loading permissions into Python.
 """
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from communities.models import Community
 
-from .models import FacilitatorAssignment, Membership
+from .models import CommunityUserObjectPermission, FacilitatorAssignment, Membership, User
 
 Visibility = Community.Visibility
+Level = Membership.Level
+
+
+class Perm:
+    """Codenames of the community object permissions (see Community.Meta)."""
+
+    READ = "read_community"
+    PARTICIPATE = "participate_community"
+    CONTRIBUTE = "contribute_community"
+    MODERATE = "moderate_community"
+    MANAGE_MEMBERS = "manage_members"
+    EDIT_CHARTER = "edit_charter"
+    POST_ANNOUNCEMENT = "post_announcement"
+    MANAGE_SETTINGS = "manage_settings"
+
+
+ALL_PERMS = frozenset(value for name, value in vars(Perm).items() if not name.startswith("_"))
+
+# Wenger's levels: peripheral members read, reply and react; active members also
+# start discussions and contribute knowledge; core members also moderate, curate,
+# manage members, edit the charter and post announcements.
+LEVEL_PERMS = {
+    Level.PERIPHERAL: frozenset({Perm.READ, Perm.PARTICIPATE}),
+    Level.ACTIVE: frozenset({Perm.READ, Perm.PARTICIPATE, Perm.CONTRIBUTE}),
+    Level.CORE: ALL_PERMS,
+}
+# Facilitators have core powers in the communities they are assigned to.
+FACILITATOR_PERMS = ALL_PERMS
+
+
+def perms_granted(*, level: str | None, facilitates: bool) -> frozenset[str]:
+    """The permissions a level and a facilitator assignment grant together."""
+    granted = set(LEVEL_PERMS.get(level, frozenset()))
+    if facilitates:
+        granted |= FACILITATOR_PERMS
+    return frozenset(granted)
+
+
+# --- platform roles ---------------------------------------------------------
 
 
 def is_platform_admin(user) -> bool:
-    return bool(user.is_authenticated and user.is_superuser)
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def _involved_filter(user) -> Q:
-    """Communities the user belongs to or facilitates, as one filter on Community."""
-    return Q(Exists(Membership.objects.filter(community=OuterRef("pk"), user=user))) | Q(
-        Exists(FacilitatorAssignment.objects.filter(community=OuterRef("pk"), user=user))
+def is_facilitator(user) -> bool:
+    """On the facilitation team (may be assigned to communities, approves new ones)."""
+    return is_platform_admin(user) or bool(
+        user.is_authenticated and user.platform_role == User.PlatformRole.FACILITATOR
     )
+
+
+def is_leader(user) -> bool:
+    return bool(user.is_authenticated and user.platform_role == User.PlatformRole.LEADER)
+
+
+# --- object permissions -----------------------------------------------------
+# Read straight from guardian's direct-foreign-key table: one query per community
+# (or one per list, with prefetch_for), cached on the user object for the request.
+# Groups are not used, so guardian's own checker would spend two more queries.
+
+
+def _cache(user) -> dict[int, frozenset[str]]:
+    cache = getattr(user, "_community_perms", None)
+    if cache is None:
+        cache = {}
+        user._community_perms = cache
+    return cache
+
+
+def prefetch_for(user, communities) -> None:
+    """Load the user's permissions on these communities in one query."""
+    if not user.is_authenticated or is_platform_admin(user):
+        return
+    cache = _cache(user)
+    ids = {c.pk for c in communities} - cache.keys()
+    if not ids:
+        return
+    found: dict[int, set[str]] = {pk: set() for pk in ids}
+    rows = CommunityUserObjectPermission.objects.filter(
+        user=user, content_object_id__in=ids
+    ).values_list("content_object_id", "permission__codename")
+    for community_id, codename in rows:
+        found[community_id].add(codename)
+    cache.update({pk: frozenset(codenames) for pk, codenames in found.items()})
+
+
+def forget_cached_permissions(user) -> None:
+    """Call after changing a user's permissions within the same request."""
+    if hasattr(user, "_community_perms"):
+        del user._community_perms
+
+
+def has_perm(user, perm: str, community: Community) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_platform_admin(user):
+        return True
+    cache = _cache(user)
+    if community.pk not in cache:
+        prefetch_for(user, [community])
+    return perm in cache[community.pk]
+
+
+def _granted_filter(user, perm: str) -> Q:
+    """A filter on Community: the user holds `perm` on it."""
+    return Q(
+        Exists(
+            CommunityUserObjectPermission.objects.filter(
+                content_object=OuterRef("pk"), user=user, permission__codename=perm
+            )
+        )
+    )
+
+
+# --- what a user may know and read ------------------------------------------
+
+
+def _proposed_visible(user, community: Community) -> bool:
+    return is_facilitator(user) or (user.is_authenticated and community.created_by_id == user.pk)
+
+
+def may_know_community(user, community: Community) -> bool:
+    """False means the user must get a 404: they may not learn it exists."""
+    if community.status != Community.Status.ACTIVE:
+        return _proposed_visible(user, community)
+    if community.visibility != Visibility.HIDDEN:
+        return True
+    return has_perm(user, Perm.READ, community)
+
+
+def may_read_community(user, community: Community) -> bool:
+    """May the user read the community's content (not just its name and purpose)?"""
+    if not may_know_community(user, community):
+        return False
+    if community.visibility == Visibility.PUBLIC:
+        return True
+    return has_perm(user, Perm.READ, community)
 
 
 def communities_listable_by(user) -> QuerySet[Community]:
     """Communities whose name and purpose the user may see in a list.
 
-    Public and private ones are listed to everyone; hidden ones only to their
-    members, their facilitators and platform admins.
+    Public and private active ones are listed to everyone; hidden ones only to
+    those who may read them (members, their facilitators, platform admins).
     """
     communities = Community.objects.all()
     if is_platform_admin(user):
-        return communities
+        return communities.filter(status=Community.Status.ACTIVE)
     listed = Q(visibility__in=[Visibility.PUBLIC, Visibility.PRIVATE])
-    if not user.is_authenticated:
-        return communities.filter(listed)
-    return communities.filter(listed | _involved_filter(user))
+    if user.is_authenticated:
+        listed |= _granted_filter(user, Perm.READ)
+    return communities.filter(listed, status=Community.Status.ACTIVE)
+
+
+def communities_readable_by(user) -> QuerySet[Community]:
+    """Communities whose content the user may read (for feeds, search, digests)."""
+    communities = Community.objects.filter(status=Community.Status.ACTIVE)
+    if is_platform_admin(user):
+        return communities
+    readable = Q(visibility=Visibility.PUBLIC)
+    if user.is_authenticated:
+        readable |= _granted_filter(user, Perm.READ)
+    return communities.filter(readable)
 
 
 def communities_involving(user) -> QuerySet[Community]:
     """Communities the user is a member or facilitator of."""
     if not user.is_authenticated:
         return Community.objects.none()
-    return Community.objects.filter(_involved_filter(user))
+    return Community.objects.filter(
+        Q(Exists(Membership.objects.filter(community=OuterRef("pk"), user=user)))
+        | Q(Exists(FacilitatorAssignment.objects.filter(community=OuterRef("pk"), user=user)))
+    )
 
 
-def may_know_community(user, community: Community) -> bool:
-    """False means the user must get a 404: they may not learn it exists."""
-    if community.visibility != Visibility.HIDDEN:
-        return True
-    return is_platform_admin(user) or _is_involved(user, community)
+def users_who_may(perm: str, community: Community) -> QuerySet[User]:
+    """Active users holding `perm` on the community (for notifications)."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=CommunityUserObjectPermission.objects.filter(
+            content_object=community, permission__codename=perm
+        ).values("user_id"),
+    )
 
 
-def may_read_community(user, community: Community) -> bool:
-    """May the user read the community's content (not just its name and purpose)?"""
-    if community.visibility == Visibility.PUBLIC:
-        return True
-    return is_platform_admin(user) or _is_involved(user, community)
+def communities_pending_approval_for(user) -> QuerySet[Community]:
+    if not is_facilitator(user):
+        return Community.objects.none()
+    return Community.objects.filter(status=Community.Status.PROPOSED)
 
 
-def _is_involved(user, community: Community) -> bool:
-    if not user.is_authenticated:
+# --- what a user may do -----------------------------------------------------
+
+
+def may_participate(user, community: Community) -> bool:
+    return has_perm(user, Perm.PARTICIPATE, community)
+
+
+def may_contribute(user, community: Community) -> bool:
+    return has_perm(user, Perm.CONTRIBUTE, community)
+
+
+def may_moderate(user, community: Community) -> bool:
+    return has_perm(user, Perm.MODERATE, community)
+
+
+def may_manage_members(user, community: Community) -> bool:
+    return has_perm(user, Perm.MANAGE_MEMBERS, community)
+
+
+def may_edit_charter(user, community: Community) -> bool:
+    return has_perm(user, Perm.EDIT_CHARTER, community)
+
+
+def may_post_announcement(user, community: Community) -> bool:
+    return has_perm(user, Perm.POST_ANNOUNCEMENT, community)
+
+
+def may_manage_settings(user, community: Community) -> bool:
+    return has_perm(user, Perm.MANAGE_SETTINGS, community)
+
+
+def may_see_audit_log(user, community: Community) -> bool:
+    return may_manage_members(user, community)
+
+
+def may_see_members(user, community: Community) -> bool:
+    """The member list is community content: members only, unless public."""
+    return may_read_community(user, community)
+
+
+def may_start_community(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def community_needs_approval(user) -> bool:
+    return settings.COMMUNITY_CREATION_POLICY != "open" and not is_facilitator(user)
+
+
+def may_approve_communities(user) -> bool:
+    return is_facilitator(user)
+
+
+def may_assign_facilitators(user) -> bool:
+    return is_platform_admin(user)
+
+
+def may_join(user, community: Community, *, is_member: bool) -> bool:
+    """One-click join: open policy, active community the user may know about."""
+    return (
+        user.is_authenticated
+        and not is_member
+        and community.status == Community.Status.ACTIVE
+        and community.join_policy == Community.JoinPolicy.OPEN
+        and may_know_community(user, community)
+    )
+
+
+def may_request_to_join(user, community: Community, *, is_member: bool) -> bool:
+    return (
+        user.is_authenticated
+        and not is_member
+        and community.status == Community.Status.ACTIVE
+        and community.join_policy == Community.JoinPolicy.REQUEST
+        and community.visibility != Visibility.HIDDEN
+    )
+
+
+def may_view_profile(viewer, person) -> bool:
+    """Profiles are seen by the person, admins, and people sharing a community the
+    viewer may read, or anyone signed in for members of a public community."""
+    if not viewer.is_authenticated:
         return False
-    return communities_involving(user).filter(pk=community.pk).exists()
+    if viewer.pk == person.pk or is_platform_admin(viewer):
+        return True
+    return Membership.objects.filter(
+        user=person, community__in=communities_readable_by(viewer)
+    ).exists()

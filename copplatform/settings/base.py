@@ -9,6 +9,7 @@ Every variable is documented in the README's configuration table.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "guardian",
+    "taggit",
+    "simple_history",
+    "django_filters",
     "django_htmx",
     "csp",
     "communities",
@@ -65,6 +69,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "copplatform.urls"
@@ -126,6 +131,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Signed-out visitors are answered by membership/permissions.py, not by a guardian
 # "AnonymousUser" row (which would be an account with an invalid email address).
 ANONYMOUS_USER_NAME = None
+TAGGIT_CASE_INSENSITIVE = True
+
+# Starting a community: "open" lets any signed-in user start one; "approval" makes
+# it wait for a facilitator or platform admin first.
+COMMUNITY_CREATION_POLICY = env("COMMUNITY_CREATION_POLICY", default="approval")
+# How long an emailed invitation stays valid.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
@@ -252,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "copplatform.heartbeat",
         "schedule": env.float("CELERY_HEARTBEAT_SECONDS", default=60.0),
+    },
+    # Mondays 06:00: engagement-based level suggestions for core members to review.
+    "level-suggestions": {
+        "task": "membership.refresh_level_suggestions",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
     },
 }
 
