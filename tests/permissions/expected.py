@@ -1,0 +1,149 @@
+"""The permission matrix's expected answers: one entry per named URL.
+
+Each entry is a function of (actor, visibility) returning the outcome class the
+URL must answer with. A URL in the `communities` or `membership` namespace with
+no entry here fails the suite (tests/permissions/test_matrix.py).
+
+Outcome classes:
+  OK         2xx, or a redirect that is not to the sign-in page
+  LOGIN      redirect to sign in
+  FORBIDDEN  403: may know the community but not do this
+  MISSING    404: may not know it exists (or the object is not theirs)
+"""
+
+OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", "forbidden", "missing"
+
+ANON = "signed out"
+OUTSIDER = "signed-in non-member"
+PENDING = "pending requester"
+INVITED = "invited"
+PERIPHERAL = "peripheral"
+ACTIVE = "active"
+CORE = "core"
+FAC_OTHER = "facilitator of another community"
+FAC_THIS = "facilitator of this community"
+LEADER = "leader"
+ADMIN = "admin"
+
+ACTORS = [
+    ANON,
+    OUTSIDER,
+    PENDING,
+    INVITED,
+    PERIPHERAL,
+    ACTIVE,
+    CORE,
+    FAC_OTHER,
+    FAC_THIS,
+    LEADER,
+    ADMIN,
+]
+VISIBILITIES = ["public", "private", "hidden"]
+
+MEMBERS = {PERIPHERAL, ACTIVE, CORE}
+MANAGERS = {CORE, FAC_THIS, ADMIN}
+
+
+def readers(visibility):
+    return set(ACTORS) if visibility == "public" else MEMBERS | {FAC_THIS, ADMIN}
+
+
+def knowers(visibility):
+    return set(ACTORS) if visibility != "hidden" else readers(visibility)
+
+
+def _unknown_or(actor, visibility, answer):
+    return answer if actor in knowers(visibility) else MISSING
+
+
+def anyone_who_knows(actor, visibility):
+    return _unknown_or(actor, visibility, OK)
+
+
+def signed_in_who_knows(actor, visibility):
+    if actor == ANON:
+        return LOGIN
+    return _unknown_or(actor, visibility, OK)
+
+
+def signed_in(actor, visibility):
+    return LOGIN if actor == ANON else OK
+
+
+def readers_only(actor, visibility):
+    if actor in readers(visibility):
+        return OK
+    return _unknown_or(actor, visibility, FORBIDDEN)
+
+
+def signed_in_readers_only(actor, visibility):
+    return LOGIN if actor == ANON else readers_only(actor, visibility)
+
+
+def managers_only(actor, visibility):
+    if actor == ANON:
+        return LOGIN
+    if actor in MANAGERS:
+        return OK
+    return _unknown_or(actor, visibility, FORBIDDEN)
+
+
+def pending_requester_only(actor, visibility):
+    if actor == ANON:
+        return LOGIN
+    return _unknown_or(actor, visibility, OK if actor == PENDING else MISSING)
+
+
+def members_and_managers(actor, visibility):
+    if actor == ANON:
+        return LOGIN
+    if actor in MEMBERS | MANAGERS:
+        return OK
+    return _unknown_or(actor, visibility, FORBIDDEN)
+
+
+def members_only(actor, visibility):
+    if actor == ANON:
+        return LOGIN
+    if actor in MEMBERS:
+        return OK
+    return _unknown_or(actor, visibility, FORBIDDEN)
+
+
+def profile_of_a_member(actor, visibility):
+    """The target belongs only to this community: seen by those who may read it."""
+    if actor == ANON:
+        return LOGIN
+    return OK if actor in readers(visibility) else MISSING
+
+
+def invitation_holder(actor, visibility):
+    # Whoever holds the link sees the invitation (the token is the secret).
+    return OK
+
+
+EXPECTED = {
+    "communities:home": anyone_who_knows,
+    "membership:join": signed_in_who_knows,
+    "membership:leave": signed_in_who_knows,
+    "membership:request": signed_in_who_knows,
+    "membership:request_withdraw": pending_requester_only,
+    "membership:invitation": invitation_holder,
+    "membership:manage": managers_only,
+    "membership:request_approve": managers_only,
+    "membership:request_decline": managers_only,
+    "membership:invite": managers_only,
+    "membership:invitation_revoke": managers_only,
+    "membership:member_level": managers_only,
+    "membership:member_role": managers_only,
+    "membership:member_remove": managers_only,
+    "membership:suggestion_decide": managers_only,
+    "membership:audit": managers_only,
+    "membership:profile_edit": signed_in,
+    "membership:find_expertise": signed_in,
+    "membership:profile": profile_of_a_member,
+    "membership:members": signed_in_readers_only,
+    "membership:welcome": members_and_managers,
+    "membership:onboarding_step": members_only,
+    "membership:onboarding_progress": managers_only,
+}
