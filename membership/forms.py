@@ -40,3 +40,17 @@ class RoleForm(forms.Form):
         label=_("Formal role"), choices=Membership.Role.choices, required=False
     )
     role_title = forms.CharField(label=_("Role title"), max_length=80, required=False)
+
+
+class SignupExtraForm(forms.Form):
+    """What allauth's sign-up asks besides email and password (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    display_name = forms.CharField(
+        label=_("Your name as others will see it"),
+        max_length=150,
+        help_text=_("For example: Dr Amara Singh, or Sam (patient partner)."),
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.save(update_fields=["display_name"])

@@ -91,7 +91,8 @@ class User(AbstractUser):
 
     @property
     def name(self):
-        return self.display_name or self.get_full_name() or self.email.split("@")[0]
+        # Never derived from the email address: others would learn part of it.
+        return self.display_name or self.get_full_name() or _("A member")
 
 
 class Membership(TimeStampedModel):

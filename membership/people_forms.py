@@ -28,6 +28,7 @@ class ProfileForm(forms.Form):
         label=_("Expertise"),
         required=False,
         max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Skills and knowledge you bring, separated by commas. For example: "
             "sepsis, patient safety, lived experience of diabetes."
@@ -40,14 +41,17 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     share_organisation = forms.BooleanField(label=_("My organisation"), required=False)
-    share_stakeholder_type = forms.BooleanField(
-        label=_("Which best describes me"), required=False
-    )
+    share_stakeholder_type = forms.BooleanField(label=_("Which best describes me"), required=False)
     share_bio = forms.BooleanField(label=_("What I wrote about me"), required=False)
     share_expertise = forms.BooleanField(label=_("My expertise"), required=False)
 
     IDENTITY_FIELDS = ("display_name", "stakeholder_type", "organisation", "expertise", "bio")
-    SHARING_FIELDS = ("share_organisation", "share_stakeholder_type", "share_bio", "share_expertise")
+    SHARING_FIELDS = (
+        "share_organisation",
+        "share_stakeholder_type",
+        "share_bio",
+        "share_expertise",
+    )
 
     def clean_expertise(self) -> list[str]:
         return expertise_parse(self.cleaned_data["expertise"])

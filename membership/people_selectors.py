@@ -56,13 +56,6 @@ class SharedProfile:
     only_you: frozenset[str] = field(default_factory=frozenset)
 
 
-def _sees_unshared_fields(viewer, person: User) -> bool:
-    """The person themselves and platform admins see fields that are not shared."""
-    return bool(viewer.is_authenticated) and (
-        viewer.pk == person.pk or permissions.is_platform_admin(viewer)
-    )
-
-
 def shared_profile(*, viewer, person: User) -> SharedProfile:
     """The fields of `person` that `viewer` may see.
 
@@ -70,7 +63,7 @@ def shared_profile(*, viewer, person: User) -> SharedProfile:
     member directory, `permissions.may_see_members`). Expertise is read from
     `person.expertise.all()`, so prefetch `expertise` when building many.
     """
-    sees_all = _sees_unshared_fields(viewer, person)
+    sees_all = permissions.may_see_unshared_profile_fields(viewer, person)
     shown = {name for name in SHAREABLE_FIELDS if sees_all or getattr(person, f"share_{name}")}
     only_you = frozenset(
         name
@@ -196,7 +189,9 @@ def member_directory(
 def member_rows(*, viewer, memberships) -> list[MemberRow]:
     """Rows for a page of `member_directory`, each with only the shared fields."""
     return [
-        MemberRow(membership=membership, profile=shared_profile(viewer=viewer, person=membership.user))
+        MemberRow(
+            membership=membership, profile=shared_profile(viewer=viewer, person=membership.user)
+        )
         for membership in memberships
     ]
 

@@ -251,8 +251,9 @@ def may_see_audit_log(user, community: Community) -> bool:
 
 
 def may_see_members(user, community: Community) -> bool:
-    """The member list is community content: members only, unless public."""
-    return may_read_community(user, community)
+    """Who belongs is people data (patients among them): signed-in readers only,
+    even for a public community."""
+    return user.is_authenticated and may_read_community(user, community)
 
 
 def may_start_community(user) -> bool:
@@ -290,6 +291,11 @@ def may_request_to_join(user, community: Community, *, is_member: bool) -> bool:
         and community.join_policy == Community.JoinPolicy.REQUEST
         and community.visibility != Visibility.HIDDEN
     )
+
+
+def may_see_unshared_profile_fields(viewer, person) -> bool:
+    """The person themselves and platform admins see the fields not shared."""
+    return bool(viewer.is_authenticated) and (viewer.pk == person.pk or is_platform_admin(viewer))
 
 
 def may_view_profile(viewer, person) -> bool:

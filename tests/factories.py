@@ -64,8 +64,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         membership = membership_ensure(user=user, community=community, level=level)
         if extra.get("role"):
             membership_set_role(
-                membership=membership, role=extra["role"],
-                role_title=extra.get("role_title", ""), actor=None,
+                membership=membership,
+                role=extra["role"],
+                role_title=extra.get("role_title", ""),
+                actor=None,
             )
         return membership
 

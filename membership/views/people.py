@@ -67,6 +67,7 @@ def profile(request, user_id):
 # --- a community's members ----------------------------------------------------
 
 
+@login_required
 def members(request, slug):
     community = _community_for(request, slug)
     if not permissions.may_see_members(request.user, community):

@@ -36,6 +36,7 @@ def test_sign_up_email_is_delivered_by_the_worker_to_the_smtp_server(
         reverse("account_signup"),
         {
             "email": "via.worker@example.org",
+            "display_name": "Via Worker",
             "password1": "a-long-enough-passphrase",
             "password2": "a-long-enough-passphrase",
         },

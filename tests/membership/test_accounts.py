@@ -16,7 +16,12 @@ CONFIRM_LINK = re.compile(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/")
 def _sign_up(client, email, password="a-long-enough-passphrase"):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": password, "password2": password},
+        {
+            "email": email,
+            "display_name": "New Person",
+            "password1": password,
+            "password2": password,
+        },
     )
 
 
@@ -43,6 +48,7 @@ def test_sign_up_sends_a_verification_email_and_signs_in_only_after_confirming(
     client.post("/" + confirm_path)
 
     assert EmailAddress.objects.get(email="new.person@example.org").verified
+    assert User.objects.get(email="new.person@example.org").name == "New Person"
     home = client.get(reverse("home"))
     assert home.context["user"].email == "new.person@example.org"
 
@@ -252,3 +258,18 @@ def test_changing_email_without_a_recent_sign_in_asks_for_the_password_first(cli
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_reauthenticate"))
     assert not EmailAddress.objects.filter(email="new@example.org").exists()
+
+
+def test_sign_up_asks_for_the_name_others_will_see(client, db):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "anon@example.org",
+            "password1": "a-long-passphrase",
+            "password2": "a-long-passphrase",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Your name as others will see it" in response.content.decode()
+    assert not User.objects.filter(email="anon@example.org").exists()

@@ -13,9 +13,7 @@ Visibility = Community.Visibility
 JoinPolicy = Community.JoinPolicy
 
 
-def test_joining_an_open_community_makes_a_peripheral_member_with_reading_rights(
-    client, outsider
-):
+def test_joining_an_open_community_makes_a_peripheral_member_with_reading_rights(client, outsider):
     community = CommunityFactory(join_policy=JoinPolicy.OPEN)
     client.force_login(outsider)
 
@@ -135,9 +133,7 @@ def test_approving_a_request_makes_a_member_who_then_reads_the_private_community
     client.force_login(core)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("membership:request_approve", args=[community.slug, join_request.pk])
-        )
+        client.post(reverse("membership:request_approve", args=[community.slug, join_request.pk]))
 
     join_request.refresh_from_db()
     assert join_request.status == JoinRequest.Status.APPROVED
@@ -224,7 +220,9 @@ def test_core_member_removes_a_member_with_a_reason_and_the_member_is_told(
     assert "Posted patient details twice." in mailoutbox[0].body
     entry = AuditEntry.objects.get(community=community, action="removed")
     assert (entry.actor, entry.subject, entry.reason) == (
-        core, peripheral, "Posted patient details twice."
+        core,
+        peripheral,
+        "Posted patient details twice.",
     )
 
 

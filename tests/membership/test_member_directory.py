@@ -21,7 +21,9 @@ def visibility():
 @pytest.fixture
 def community(db, visibility):
     """The personas' community, at the visibility a test asks for (public by default)."""
-    return CommunityFactory(name="Safer Prescribing", slug="safer-prescribing", visibility=visibility)
+    return CommunityFactory(
+        name="Safer Prescribing", slug="safer-prescribing", visibility=visibility
+    )
 
 
 def _url(community, **params):
@@ -37,9 +39,11 @@ def _names(response):
 
 def _member(community, name, *, level=Level.PERIPHERAL, role="", expertise=(), **user):
     membership = MembershipFactory(
-        community=community, level=level, role=role, user__display_name=name, **{
-            f"user__{key}": value for key, value in user.items()
-        }
+        community=community,
+        level=level,
+        role=role,
+        user__display_name=name,
+        **{f"user__{key}": value for key, value in user.items()},
     )
     if expertise:
         membership.user.expertise.set(list(expertise))
@@ -48,8 +52,10 @@ def _member(community, name, *, level=Level.PERIPHERAL, role="", expertise=(), *
 
 # --- who may see it -----------------------------------------------------------
 
+# Who belongs is people data: signed-out visitors are sent to sign in, even for a
+# public community.
 MEMBERS_ACCESS = {
-    "signed_out": {"public": 200, "private": 403, "hidden": 404},
+    "signed_out": {"public": 302, "private": 302, "hidden": 302},
     "outsider": {"public": 200, "private": 403, "hidden": 404},
     "peripheral": {"public": 200, "private": 200, "hidden": 200},
     "core": {"public": 200, "private": 200, "hidden": 200},
@@ -197,7 +203,7 @@ def test_the_filter_form_labels_every_field(client, peripheral, community):
 
     for field in ("level", "role", "stakeholder_type", "expertise"):
         assert f'<label for="id_{field}"' in page
-    assert 'role="search"' in page
+    assert "<search" in page
     assert page.count("<h1") == 1
 
 
@@ -277,8 +283,8 @@ def test_filtering_a_private_directory_costs_the_same_for_few_and_many(
     url = _url(community, expertise="shared topic", level="core")
     client.get(url)
 
-    with django_assert_num_queries(MEMBERS_PAGE_QUERIES + 2):  # + guardian: user and group perms
+    with django_assert_num_queries(MEMBERS_PAGE_QUERIES + 1):  # + the viewer's permissions on it
         client.get(url)
     _add_members(community, 38, start=2)
-    with django_assert_num_queries(MEMBERS_PAGE_QUERIES + 2):
+    with django_assert_num_queries(MEMBERS_PAGE_QUERIES + 1):
         client.get(url)

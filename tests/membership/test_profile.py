@@ -42,7 +42,9 @@ def visibility():
 @pytest.fixture
 def community(db, visibility):
     """The personas' community, at the visibility a test asks for (public by default)."""
-    return CommunityFactory(name="Safer Prescribing", slug="safer-prescribing", visibility=visibility)
+    return CommunityFactory(
+        name="Safer Prescribing", slug="safer-prescribing", visibility=visibility
+    )
 
 
 @pytest.fixture
@@ -215,9 +217,7 @@ def test_a_profile_shows_only_the_fields_the_person_shares(client, outsider, per
     assert "deprescribing" not in page
 
 
-def test_a_profile_hides_a_stakeholder_type_and_bio_that_are_not_shared(
-    client, outsider, person
-):
+def test_a_profile_hides_a_stakeholder_type_and_bio_that_are_not_shared(client, outsider, person):
     person.share_bio = False
     person.share_stakeholder_type = False
     person.stakeholder_type = User.StakeholderType.COMMISSIONER

@@ -6,13 +6,11 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from communities.models import Community
 from membership import services
 from membership.models import (
     Invitation,
     JoinRequest,
     LevelSuggestion,
-    Membership,
     OnboardingStep,
     User,
 )
@@ -151,10 +149,7 @@ def test_matrix(client, db, url_name, visibility):
             client.logout()
             if person is not None:
                 client.force_login(person)
-            if url_name in POSTS:
-                response = client.post(url, POSTS[url_name])
-            else:
-                response = client.get(url)
+            response = client.post(url, POSTS[url_name]) if url_name in POSTS else client.get(url)
             got, want = outcome(response), E.EXPECTED[url_name](actor, visibility)
             if got != want:
                 mismatches.append(f"{actor}: got {got}, expected {want}")
