@@ -31,14 +31,19 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return email
 
-    def get_login_redirect_url(self, request):
-        """Someone who opened an invitation before having an account lands back on it."""
+    def _pending_invitation_url(self, request) -> str | None:
         from .views.joining import INVITATION_SESSION_KEY
 
         token = request.session.get(INVITATION_SESSION_KEY)
-        if token:
-            return reverse("membership:invitation", args=[token])
-        return super().get_login_redirect_url(request)
+        return reverse("membership:invitation", args=[token]) if token else None
+
+    def get_login_redirect_url(self, request):
+        """Someone who opened an invitation before signing in lands back on it."""
+        return self._pending_invitation_url(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        """The same after signing up and verifying (allauth's signup login path)."""
+        return self._pending_invitation_url(request) or super().get_signup_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):
         """Render now (the context holds model instances), send from a worker."""
