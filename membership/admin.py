@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import FacilitatorAssignment, Membership, User
 
 
@@ -29,15 +30,46 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "community", "level", "created_at"]
-    list_filter = ["level"]
+    """Read-only: levels and roles change on the community's member management page,
+    where the services keep permissions, counts and the audit log in step."""
+
+    list_display = ["user", "community", "level", "role", "created_at"]
+    list_filter = ["level", "role"]
     list_select_related = ["user", "community"]
-    raw_id_fields = ["user", "community"]
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FacilitatorAssignment)
 class FacilitatorAssignmentAdmin(admin.ModelAdmin):
+    """Platform admins assign facilitators here; the service grants core powers."""
+
     list_display = ["user", "community", "created_at"]
     list_select_related = ["user", "community"]
     raw_id_fields = ["user", "community"]
+    actions = ["unassign_selected"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.facilitator_assign(user=obj.user, community=obj.community, actor=request.user)
+        obj.pk = FacilitatorAssignment.objects.get(user=obj.user, community=obj.community).pk
+
+    @admin.action(description=_("Unassign the selected facilitators"))
+    def unassign_selected(self, request, queryset):
+        for assignment in queryset.select_related("user", "community"):
+            services.facilitator_unassign(
+                user=assignment.user, community=assignment.community, actor=request.user
+            )

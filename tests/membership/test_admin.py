@@ -1,0 +1,44 @@
+from django.urls import reverse
+
+from membership.models import AuditEntry
+from membership.permissions import may_manage_members
+
+from ..factories import CommunityFactory, UserFactory
+
+
+def test_a_platform_admin_assigns_a_facilitator_who_gets_core_powers(client, admin_user):
+    community = CommunityFactory(visibility="hidden")
+    facilitator = UserFactory(platform_role="facilitator")
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:membership_facilitatorassignment_add"),
+        {"user": facilitator.pk, "community": community.pk},
+    )
+
+    assert response.status_code == 302
+    assert may_manage_members(type(facilitator).objects.get(pk=facilitator.pk), community)
+    assert AuditEntry.objects.get(action="facilitator_assigned").actor == admin_user
+
+
+def test_the_admin_unassign_action_removes_core_powers(client, admin_user):
+    from membership.models import FacilitatorAssignment
+
+    from ..factories import FacilitatorAssignmentFactory
+
+    assignment = FacilitatorAssignmentFactory()
+    client.force_login(admin_user)
+
+    client.post(
+        reverse("admin:membership_facilitatorassignment_changelist"),
+        {"action": "unassign_selected", "_selected_action": [assignment.pk]},
+    )
+
+    assert not FacilitatorAssignment.objects.exists()
+    assert not may_manage_members(assignment.user, assignment.community)
+
+
+def test_memberships_are_read_only_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+
+    assert client.get(reverse("admin:membership_membership_add")).status_code == 403
