@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from membership import permissions
 from membership.models import Membership
@@ -22,7 +22,7 @@ def community_list_public_showcase(*, user, limit: int = 12) -> QuerySet[Communi
     return (
         permissions.communities_listable_by(user)
         .filter(visibility=Community.Visibility.PUBLIC)
-        .order_by("-last_activity_at", "name")[:limit]
+        .order_by(F("last_activity_at").desc(nulls_last=True), "name")[:limit]
     )
 
 

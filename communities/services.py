@@ -14,6 +14,7 @@ from membership.services import (
     onboarding_steps_create_defaults,
 )
 
+from . import tasks
 from .models import Charter, Community
 
 Action = AuditEntry.Action
@@ -72,6 +73,7 @@ def community_approve(*, community: Community, actor: User) -> Community:
     community.status = Community.Status.ACTIVE
     community.save(update_fields=["status", "updated_at"])
     _audit(community, actor, Action.SETTINGS_CHANGED, detail="approved")
+    tasks.notify_community_decision.delay_on_commit(community_id=community.pk)
     return community
 
 
@@ -86,6 +88,7 @@ def community_decline(*, community: Community, actor: User, reason: str) -> Comm
     community.status = Community.Status.DECLINED
     community.save(update_fields=["status", "updated_at"])
     _audit(community, actor, Action.SETTINGS_CHANGED, detail="declined", reason=reason)
+    tasks.notify_community_decision.delay_on_commit(community_id=community.pk, reason=reason)
     return community
 
 
@@ -112,7 +115,13 @@ def community_update_settings(
     before = {field: getattr(community, field) for field in changes}
     for field, value in changes.items():
         setattr(community, field, value)
-    community.full_clean(exclude=["slug", "topics"])
+    try:
+        community.full_clean(exclude=["slug", "topics"])
+    except ValidationError:
+        # Leave the caller's object as it was stored, not half-changed.
+        for field, value in before.items():
+            setattr(community, field, value)
+        raise
     changed = [field for field in changes if before[field] != getattr(community, field)]
     if changed:
         community.save(update_fields=[*changed, "updated_at"])

@@ -117,13 +117,35 @@ def profile_of_a_member(actor, visibility):
     return OK if actor in readers(visibility) else MISSING
 
 
+def anyone(actor, visibility):
+    return OK
+
+
+def facilitators_only(actor, visibility):
+    """Platform-wide facilitation work (not tied to this community's visibility)."""
+    if actor == ANON:
+        return LOGIN
+    return OK if actor in {FAC_OTHER, FAC_THIS, ADMIN} else FORBIDDEN
+
+
 def invitation_holder(actor, visibility):
     # Whoever holds the link sees the invitation (the token is the secret).
     return OK
 
 
 EXPECTED = {
+    "communities:directory": anyone,
+    "communities:create": signed_in,
+    "communities:proposed": facilitators_only,
+    "communities:approve": facilitators_only,
+    "communities:decline": facilitators_only,
     "communities:home": anyone_who_knows,
+    "communities:settings": managers_only,
+    "communities:charter": readers_only,
+    "communities:charter_edit": managers_only,
+    "communities:charter_history": readers_only,
+    "communities:charter_revision": readers_only,
+    "communities:charter_compare": readers_only,
     "membership:join": signed_in_who_knows,
     "membership:leave": signed_in_who_knows,
     "membership:request": signed_in_who_knows,

@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from communities.services import charter_update
 from membership import services
 from membership.models import (
     Invitation,
@@ -42,6 +43,8 @@ POSTS = {
     "membership:member_remove": {"reason": "Left the service."},
     "membership:suggestion_decide": {},
     "membership:onboarding_step": {"done": "1"},
+    "communities:approve": {},
+    "communities:decline": {"reason": "Overlaps an existing community."},
 }
 
 
@@ -108,6 +111,23 @@ class World:
             membership=self.target, kind="to_active", reason="3 contributions"
         )
         self.step = OnboardingStep.objects.create(community=self.community, title="Say hello")
+        charter_update(
+            charter=self.community.charter,
+            actor=self.actors[E.CORE],
+            sections={"ground_rules": f"{SECRET} rules"},
+            change_note="",
+            reviewed=True,
+        )
+
+    def query_for(self, url_name):
+        if url_name != "communities:charter_compare":
+            return ""
+        ids = list(
+            self.community.charter.history.order_by("history_id").values_list(
+                "history_id", flat=True
+            )
+        )
+        return f"?from={ids[0]}&to={ids[-1]}"
 
     def kwargs_for(self, pattern):
         values = {
@@ -141,7 +161,7 @@ def outcome(response):
 @pytest.mark.parametrize("url_name", sorted(E.EXPECTED))
 def test_matrix(client, db, url_name, visibility):
     world = World(visibility)
-    url = reverse(url_name, kwargs=world.kwargs_for(URLS[url_name]))
+    url = reverse(url_name, kwargs=world.kwargs_for(URLS[url_name])) + world.query_for(url_name)
     mismatches, leaks = [], []
     for actor in E.ACTORS:
         with transaction.atomic():
