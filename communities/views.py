@@ -34,7 +34,10 @@ REVISIONS_PER_PAGE = 30
 def home(request):
     """Signed in: your communities. Signed out: what the platform is, and public ones."""
     if request.user.is_authenticated:
-        context = {"my_communities": list(selectors.community_list_for_home(user=request.user))}
+        context = {
+            "my_communities": list(selectors.community_list_for_home(user=request.user)),
+            "may_approve": permissions.may_approve_communities(request.user),
+        }
     else:
         context = {
             "public_communities": list(selectors.community_list_public_showcase(user=request.user))

@@ -9,6 +9,7 @@ import shutil
 import socket
 from urllib.parse import urlparse
 
+import factory.random
 import pytest
 from django.core.cache import cache
 
@@ -22,6 +23,9 @@ from .factories import (
 )
 
 CHROMIUM = "/usr/bin/chromium"
+
+# Fake names and values are the same on every run, so a failure can be repeated.
+factory.random.reseed_random("copplatform")
 
 
 def _reachable(url: str, default_port: int) -> bool:
