@@ -105,6 +105,11 @@ def directory(request):
 # --- starting and approving a community -----------------------------------------
 
 
+def _status_for(request, form) -> int:
+    """Bad input answers 400 with the form and its errors; what was typed is kept."""
+    return 400 if request.method == "POST" and form.errors else 200
+
+
 @login_required
 def community_create(request):
     form = CommunityCreateForm(request.POST or None)
@@ -134,10 +139,14 @@ def community_create(request):
         "form": form,
         "needs_approval": permissions.community_needs_approval(request.user),
     }
-    return render(request, "communities/community_create.html", context)
+    return render(
+        request, "communities/community_create.html", context, status=_status_for(request, form)
+    )
 
 
-def _render_queue(request, *, declining: Community | None = None, decline_form=None):
+def _render_queue(
+    request, *, declining: Community | None = None, decline_form=None, status: int = 200
+):
     proposals = (
         permissions.communities_pending_approval_for(request.user)
         .select_related("created_by")
@@ -153,7 +162,7 @@ def _render_queue(request, *, declining: Community | None = None, decline_form=N
         }
         for community in proposals
     ]
-    return render(request, "communities/proposed.html", {"rows": rows})
+    return render(request, "communities/proposed.html", {"rows": rows}, status=status)
 
 
 @login_required
@@ -202,7 +211,7 @@ def decline(request, slug):
         else:
             messages.success(request, _("%(name)s was not approved.") % {"name": community.name})
         return redirect("communities:proposed")
-    return _render_queue(request, declining=community, decline_form=form)
+    return _render_queue(request, declining=community, decline_form=form, status=400)
 
 
 # --- a community's home -------------------------------------------------------------
@@ -268,13 +277,14 @@ def community_settings(request, slug):
             )
         except ValidationError as error:
             _add_service_error(form, error)
-            # The service set the refused values on this instance; show the saved ones.
-            community.refresh_from_db()
         else:
             messages.success(request, _("The community's settings are saved."))
             return redirect("communities:home", community.slug)
     return render(
-        request, "communities/community_settings.html", {"community": community, "form": form}
+        request,
+        "communities/community_settings.html",
+        {"community": community, "form": form},
+        status=_status_for(request, form),
     )
 
 
@@ -325,6 +335,7 @@ def charter_edit(request, slug):
         request,
         "communities/charter_edit.html",
         {"community": community, "charter": found, "form": form},
+        status=_status_for(request, form),
     )
 
 

@@ -121,7 +121,7 @@ def test_submitting_no_change_shows_the_services_message_as_a_form_error(client,
 
     response = _edit(client, community, **_sections(community.charter))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Nothing changed. Edit a section, or mark it as reviewed." in response.content.decode()
     assert community.charter.history.count() == before
 
@@ -143,7 +143,7 @@ def test_an_over_long_section_is_refused_and_the_typed_text_kept(client, core, c
         client, community, **_sections(community.charter, aims="x" * 4001, ground_rules="Kept")
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "aims" in response.context["form"].errors
     assert "Kept</textarea>" in response.content.decode()
 

@@ -99,7 +99,7 @@ def test_missing_fields_are_shown_as_errors_and_typed_values_are_kept(client, ou
 
     response = client.post(URL, {**VALID, "name": "", "purpose": "Kept purpose"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["name"] == ["Enter a name for the community."]
     body = response.content.decode()
     assert "There is a problem" in body
@@ -191,7 +191,7 @@ def test_declining_needs_a_reason(client, platform_facilitator):
 
     response = client.post(reverse("communities:decline", args=[community.slug]), {"reason": " "})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "Give a reason. The founder is told it by email." in body
     assert f'id="decline-{community.pk}-reason"' in body

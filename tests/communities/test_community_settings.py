@@ -135,7 +135,7 @@ def test_a_file_that_is_not_an_image_is_refused_and_typed_values_are_kept(client
         _url(community), _data(community, name="Typed New Name", image=not_an_image)
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["image"] == [
         "The file is not a picture we can use. Choose a JPEG, PNG, GIF or WebP image."
     ]
@@ -175,7 +175,7 @@ def test_a_blank_name_is_refused_beside_its_field(client, core, community):
 
     response = client.post(_url(community), _data(community, name="  ", purpose="Kept purpose"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["name"] == ["Enter a name for the community."]
     assert "Kept purpose" in response.content.decode()
 
