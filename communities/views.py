@@ -50,17 +50,11 @@ def home(request):
 
 def _get_community_for_user(request, slug) -> Community:
     """The community, or 404 when the user may not know it exists."""
-    community = get_object_or_404(Community, slug=slug)
-    if not permissions.may_know_community(request.user, community):
-        raise Http404
-    return community
+    return permissions.access_community(request.user, slug)
 
 
 def _get_readable_community(request, slug) -> Community:
-    community = _get_community_for_user(request, slug)
-    if not permissions.may_read_community(request.user, community):
-        raise PermissionDenied
-    return community
+    return permissions.access_community(request.user, slug, require=permissions.may_read_community)
 
 
 def _get_charter(community: Community) -> Charter:

@@ -16,7 +16,9 @@ after `prefetch_for(user, communities)` on a list page. Lists are filtered with
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from communities.models import Community
 
@@ -213,6 +215,17 @@ def communities_pending_approval_for(user) -> QuerySet[Community]:
     if not is_facilitator(user):
         return Community.objects.none()
     return Community.objects.filter(status=Community.Status.PROPOSED)
+
+
+def access_community(user, slug: str, *, require=None) -> Community:
+    """The community for a view: 404 if it does not exist or the user may not know
+    it exists; 403 if `require` (one of the may_* questions below) says no."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not may_know_community(user, community):
+        raise Http404
+    if require is not None and not require(user, community):
+        raise PermissionDenied
+    return community
 
 
 # --- what a user may do -----------------------------------------------------

@@ -22,17 +22,11 @@ AUDIT_PER_PAGE = 50
 
 def _community_for(request, slug) -> Community:
     """The community, or 404 when the user may not know it exists."""
-    community = get_object_or_404(Community, slug=slug)
-    if not permissions.may_know_community(request.user, community):
-        raise Http404
-    return community
+    return permissions.access_community(request.user, slug)
 
 
 def _managed_community_for(request, slug) -> Community:
-    community = _community_for(request, slug)
-    if not permissions.may_manage_members(request.user, community):
-        raise PermissionDenied
-    return community
+    return permissions.access_community(request.user, slug, require=permissions.may_manage_members)
 
 
 def _error_text(error: ValidationError) -> str:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,10 +21,7 @@ STEP_DONE_VALUES = {"1": True, "0": False}
 
 def _community_for(request, slug) -> Community:
     """The community, or 404 when the user may not know it exists."""
-    community = get_object_or_404(Community, slug=slug)
-    if not permissions.may_know_community(request.user, community):
-        raise Http404
-    return community
+    return permissions.access_community(request.user, slug)
 
 
 def _page(request, queryset):
