@@ -273,3 +273,27 @@ def test_text_diff_keeps_whitespace_and_words_in_order():
     ]
     assert text_diff("", "new") == [("insert", "new")]
     assert text_diff("same", "same") == [("equal", "same")]
+
+
+@pytest.mark.parametrize("revisions", [1, 20])
+def test_charter_history_query_count_is_fixed(client, db, django_assert_num_queries, revisions):
+    from communities.services import charter_update
+
+    from ..factories import MembershipFactory
+
+    core = MembershipFactory(level="core")
+    for n in range(revisions):
+        charter_update(
+            charter=core.community.charter,
+            actor=core.user,
+            sections={"aims": f"aim {n}"},
+            change_note=f"change {n}",
+            reviewed=False,
+        )
+    client.force_login(core.user)
+    url = reverse("communities:charter_history", args=[core.community.slug])
+
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    assert response.status_code == 200

@@ -293,3 +293,16 @@ def test_the_audit_log_is_for_core_members_and_facilitators(
         response = client.get(url)
         assert response.status_code == 200
         assert "joined" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [2, 40])
+def test_audit_log_query_count_is_fixed(client, core, community, django_assert_num_queries, rows):
+    for _ in range(rows):
+        MembershipFactory(community=community)
+    client.force_login(core)
+
+    # session, user, community, permission check, count (pagination), entries with people
+    with django_assert_num_queries(6):
+        response = client.get(reverse("membership:audit", args=[community.slug]))
+
+    assert len(response.context["page_obj"].object_list) >= rows
