@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from membership import permissions
+from membership import selectors as membership_selectors
 from membership.models import Membership
+from membership.services import invitation_token
 
 from . import selectors, services
 from .filters import CommunityDirectoryFilter
@@ -37,6 +39,13 @@ def home(request):
         context = {
             "my_communities": list(selectors.community_list_for_home(user=request.user)),
             "may_approve": permissions.may_approve_communities(request.user),
+            "invitations": [
+                {"invitation": found, "token": invitation_token(found)}
+                for found in membership_selectors.invitations_waiting_for(user=request.user)
+            ],
+            "pending_requests": list(
+                membership_selectors.join_requests_waiting_for(user=request.user)
+            ),
         }
     else:
         context = {

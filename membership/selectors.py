@@ -1,4 +1,6 @@
-from django.db.models import QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from communities.models import Community
 
@@ -49,3 +51,29 @@ def suggestions_open(*, community: Community) -> QuerySet[LevelSuggestion]:
 
 def audit_entries(*, community: Community) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(community=community).select_related("actor", "subject")
+
+
+def invitations_waiting_for(*, user) -> QuerySet[Invitation]:
+    """Open, unexpired invitations to any of the user's verified addresses."""
+    verified = EmailAddress.objects.filter(
+        user=user, verified=True, email__iexact=OuterRef("email")
+    )
+    return (
+        Invitation.objects.filter(
+            Q(email__iexact=user.email) | Q(Exists(verified)),
+            accepted_at=None,
+            revoked_at=None,
+            expires_at__gt=timezone.now(),
+            community__status=Community.Status.ACTIVE,
+        )
+        .select_related("community")
+        .order_by("-created_at")
+    )
+
+
+def join_requests_waiting_for(*, user) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
+        .select_related("community")
+        .order_by("-created_at")
+    )

@@ -63,8 +63,8 @@ def test_signed_in_home_query_count_is_fixed(client, outsider, django_assert_num
         MembershipFactory.create_batch(2, community=community)
     client.force_login(outsider)
 
-    # session, user, my communities with counts and levels
-    with django_assert_num_queries(3):
+    # session, user, my communities with levels, invitations for me, my pending requests
+    with django_assert_num_queries(5):
         response = client.get(reverse("home"))
 
     assert len(response.context["my_communities"]) == rows
@@ -78,3 +78,48 @@ def test_signed_out_home_query_count_is_fixed(client, db, django_assert_num_quer
     # public communities with counts
     with django_assert_num_queries(1):
         client.get(reverse("home"))
+
+
+def test_home_shows_invitations_waiting_for_me_and_not_expired_or_others(client, outsider):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from membership.models import Invitation
+
+    future = timezone.now() + timedelta(days=3)
+    mine = CommunityFactory(name="Invited Here", visibility=Visibility.HIDDEN)
+    Invitation.objects.create(
+        community=mine, email=outsider.email.upper(), nonce="a" * 32, expires_at=future
+    )
+    expired = CommunityFactory(name="Too Late")
+    Invitation.objects.create(
+        community=expired,
+        email=outsider.email,
+        nonce="b" * 32,
+        expires_at=timezone.now() - timedelta(days=1),
+    )
+    others = CommunityFactory(name="Someone Else's")
+    Invitation.objects.create(
+        community=others, email="else@example.org", nonce="c" * 32, expires_at=future
+    )
+    client.force_login(outsider)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Join Invited Here" in html
+    assert "Too Late" not in html
+    assert "Someone Else" not in html
+
+
+def test_home_shows_my_pending_requests(client, outsider):
+    from membership.models import JoinRequest
+
+    community = CommunityFactory(name="Asked Here", visibility=Visibility.PRIVATE)
+    JoinRequest.objects.create(user=outsider, community=community)
+    client.force_login(outsider)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Asked Here" in html
+    assert "waiting for the core members" in html
