@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from communities.models import Charter, Community
@@ -83,15 +83,15 @@ def suggestions_refresh(*, community: Community) -> int:
     now = timezone.now()
     counts = contributions_by_member(community, now - timedelta(days=WINDOW_DAYS))
     memberships = list(Membership.objects.filter(community=community))
+    # Open suggestions, and ones dismissed lately, are not raised again.
     recent = set(
         LevelSuggestion.objects.filter(membership__community=community)
-        .exclude(status=LevelSuggestion.Status.ACCEPTED, decided_at__lt=now - timedelta(days=1))
         .filter(
-            status__in=[LevelSuggestion.Status.OPEN, LevelSuggestion.Status.DISMISSED],
-        )
-        .exclude(
-            status=LevelSuggestion.Status.DISMISSED,
-            decided_at__lt=now - timedelta(days=QUIET_PERIOD_DAYS),
+            Q(status=LevelSuggestion.Status.OPEN)
+            | Q(
+                status=LevelSuggestion.Status.DISMISSED,
+                decided_at__gte=now - timedelta(days=QUIET_PERIOD_DAYS),
+            )
         )
         .values_list("membership_id", "kind")
     )
