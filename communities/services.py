@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from membership import permissions
 from membership.models import AuditEntry, Membership, User
 from membership.services import (
-    _audit,
+    audit_record,
     membership_ensure,
     onboarding_steps_create_defaults,
 )
@@ -59,7 +59,7 @@ def community_create(
         community.topics.set(topics)
     Charter.objects.create(community=community, purpose=community.purpose, updated_by=founder)
     onboarding_steps_create_defaults(community=community)
-    _audit(community, founder, Action.CREATED)
+    audit_record(community, founder, Action.CREATED)
     membership_ensure(user=founder, community=community, level=Membership.Level.CORE, actor=founder)
     return community
 
@@ -72,7 +72,7 @@ def community_approve(*, community: Community, actor: User) -> Community:
         raise ValidationError(_("This community is not waiting for approval."))
     community.status = Community.Status.ACTIVE
     community.save(update_fields=["status", "updated_at"])
-    _audit(community, actor, Action.SETTINGS_CHANGED, detail="approved")
+    audit_record(community, actor, Action.SETTINGS_CHANGED, detail="approved")
     tasks.notify_community_decision.delay_on_commit(community_id=community.pk)
     return community
 
@@ -87,7 +87,7 @@ def community_decline(*, community: Community, actor: User, reason: str) -> Comm
         raise ValidationError(_("Give a reason: the founder is told it."))
     community.status = Community.Status.DECLINED
     community.save(update_fields=["status", "updated_at"])
-    _audit(community, actor, Action.SETTINGS_CHANGED, detail="declined", reason=reason)
+    audit_record(community, actor, Action.SETTINGS_CHANGED, detail="declined", reason=reason)
     tasks.notify_community_decision.delay_on_commit(community_id=community.pk, reason=reason)
     return community
 
@@ -126,7 +126,7 @@ def community_update_settings(
     if changed:
         community.save(update_fields=[*changed, "updated_at"])
     if "visibility" in changed:
-        _audit(
+        audit_record(
             community,
             actor,
             Action.VISIBILITY_CHANGED,
@@ -139,7 +139,7 @@ def community_update_settings(
             community.topics.set(topics)
             other.append("topics")
     if other:
-        _audit(community, actor, Action.SETTINGS_CHANGED, detail=", ".join(other))
+        audit_record(community, actor, Action.SETTINGS_CHANGED, detail=", ".join(other))
     return community
 
 
@@ -162,7 +162,7 @@ def charter_update(
         charter.last_reviewed_at = timezone.now()
     charter._history_user = actor
     charter.save()
-    _audit(
+    audit_record(
         charter.community,
         actor,
         Action.CHARTER_EDITED,

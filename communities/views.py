@@ -262,9 +262,9 @@ def _member_groups(community: Community) -> list[dict]:
 
 @login_required
 def community_settings(request, slug):
-    community = _get_community_for_user(request, slug)
-    if not permissions.may_manage_settings(request.user, community):
-        raise PermissionDenied
+    community = permissions.access_community(
+        request.user, slug, require=permissions.may_manage_settings
+    )
     form = CommunitySettingsForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -315,9 +315,9 @@ def charter(request, slug):
 
 @login_required
 def charter_edit(request, slug):
-    community = _get_community_for_user(request, slug)
-    if not permissions.may_edit_charter(request.user, community):
-        raise PermissionDenied
+    community = permissions.access_community(
+        request.user, slug, require=permissions.may_edit_charter
+    )
     found = _get_charter(community)
     form = CharterForm(request.POST or None, charter=found)
     if request.method == "POST" and form.is_valid():

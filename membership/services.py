@@ -75,7 +75,8 @@ def permissions_sync(*, user: User, community: Community) -> None:
     permissions.forget_cached_permissions(user)
 
 
-def _audit(community, actor, action, *, subject=None, detail="", reason=""):
+def audit_record(community, actor, action, *, subject=None, detail="", reason=""):
+    """Write one audit entry: who did what to whom, and why (shown to core members)."""
     AuditEntry.objects.create(
         community=community,
         actor=actor,
@@ -108,7 +109,7 @@ def _add_member(*, user, community, level, actor, action, reason="") -> Membersh
     JoinRequest.objects.filter(
         user=user, community=community, status=JoinRequest.Status.PENDING
     ).update(status=JoinRequest.Status.APPROVED, decided_at=timezone.now(), decided_by=actor)
-    _audit(community, actor, action, subject=user, detail=level, reason=reason)
+    audit_record(community, actor, action, subject=user, detail=level, reason=reason)
     _touch(community)
     return membership
 
@@ -160,7 +161,7 @@ def _delete_membership(membership, *, actor, action, reason=""):
         member_count=F("member_count") - 1
     )
     permissions_sync(user=user, community=community)
-    _audit(community, actor, action, subject=user, reason=reason)
+    audit_record(community, actor, action, subject=user, reason=reason)
 
 
 @transaction.atomic
@@ -175,7 +176,7 @@ def membership_set_level(
     membership.level = level
     membership.save(update_fields=["level", "updated_at"])
     permissions_sync(user=membership.user, community=membership.community)
-    _audit(
+    audit_record(
         membership.community,
         actor,
         Action.LEVEL_CHANGED,
@@ -199,7 +200,7 @@ def membership_set_role(
         role_title = ""
     membership.role, membership.role_title = role, role_title
     membership.save(update_fields=["role", "role_title", "updated_at"])
-    _audit(
+    audit_record(
         membership.community,
         actor,
         Action.ROLE_CHANGED,
@@ -242,7 +243,7 @@ def join_request_create(*, user: User, community: Community, message: str) -> Jo
             code="duplicate",
         )
     join_request = JoinRequest.objects.create(user=user, community=community, message=message)
-    _audit(community, user, Action.REQUESTED, subject=user)
+    audit_record(community, user, Action.REQUESTED, subject=user)
     tasks.notify_join_request_received.delay_on_commit(join_request_id=join_request.pk)
     return join_request
 
@@ -280,7 +281,7 @@ def join_request_decline(*, join_request: JoinRequest, actor: User, reason: str)
     join_request.decided_by, join_request.decided_at = actor, timezone.now()
     join_request.reason = reason
     join_request.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
-    _audit(
+    audit_record(
         join_request.community,
         actor,
         Action.REQUEST_DECLINED,
@@ -362,7 +363,7 @@ def invitation_create(
         raise ValidationError(
             _("%(email)s already has an open invitation.") % {"email": email}, code="duplicate"
         ) from exc
-    _audit(community, actor, Action.INVITED, detail=email)
+    audit_record(community, actor, Action.INVITED, detail=email)
     tasks.send_invitation.delay_on_commit(invitation_id=invitation.pk)
     return invitation
 
@@ -373,7 +374,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
         raise ValidationError(_("This invitation is no longer open."), code="closed")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
-    _audit(invitation.community, actor, Action.INVITATION_REVOKED, detail=invitation.email)
+    audit_record(invitation.community, actor, Action.INVITATION_REVOKED, detail=invitation.email)
 
 
 def _user_owns_email(user: User, email: str) -> bool:
@@ -423,7 +424,7 @@ def facilitator_assign(*, user: User, community: Community, actor: User | None) 
     )
     if created:
         permissions_sync(user=user, community=community)
-        _audit(community, actor, Action.FACILITATOR_ASSIGNED, subject=user)
+        audit_record(community, actor, Action.FACILITATOR_ASSIGNED, subject=user)
 
 
 @transaction.atomic
@@ -431,7 +432,7 @@ def facilitator_unassign(*, user: User, community: Community, actor: User | None
     deleted, _rows = FacilitatorAssignment.objects.filter(user=user, community=community).delete()
     if deleted:
         permissions_sync(user=user, community=community)
-        _audit(community, actor, Action.FACILITATOR_UNASSIGNED, subject=user)
+        audit_record(community, actor, Action.FACILITATOR_UNASSIGNED, subject=user)
 
 
 # --- onboarding and level suggestions ---------------------------------------

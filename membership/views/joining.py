@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -336,9 +336,9 @@ def suggestion_decide(request, slug, suggestion_id, decision):
 
 @login_required
 def audit(request, slug):
-    community = _community_for(request, slug)
-    if not permissions.may_see_audit_log(request.user, community):
-        raise PermissionDenied
+    community = permissions.access_community(
+        request.user, slug, require=permissions.may_see_audit_log
+    )
     page = Paginator(selectors.audit_entries(community=community), AUDIT_PER_PAGE).get_page(
         request.GET.get("page")
     )

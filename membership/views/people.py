@@ -19,11 +19,6 @@ PEOPLE_PER_PAGE = 30
 STEP_DONE_VALUES = {"1": True, "0": False}
 
 
-def _community_for(request, slug) -> Community:
-    """The community, or 404 when the user may not know it exists."""
-    return permissions.access_community(request.user, slug)
-
-
 def _page(request, queryset):
     return Paginator(queryset, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
 
@@ -66,9 +61,9 @@ def profile(request, user_id):
 
 @login_required
 def members(request, slug):
-    community = _community_for(request, slug)
-    if not permissions.may_see_members(request.user, community):
-        raise PermissionDenied
+    community = permissions.access_community(
+        request.user, slug, require=permissions.may_see_members
+    )
     form = MemberFilterForm(request.GET)
     page = _page(
         request,
@@ -109,10 +104,7 @@ def find_expertise(request):
 
 
 def _welcome_community_for(request, slug) -> Community:
-    community = _community_for(request, slug)
-    if not permissions.may_participate(request.user, community):
-        raise PermissionDenied
-    return community
+    return permissions.access_community(request.user, slug, require=permissions.may_participate)
 
 
 def _checklist_context(community, membership) -> dict:
@@ -169,9 +161,9 @@ def onboarding_step(request, slug, step_id):
 
 @login_required
 def onboarding_progress(request, slug):
-    community = _community_for(request, slug)
-    if not permissions.may_manage_members(request.user, community):
-        raise PermissionDenied
+    community = permissions.access_community(
+        request.user, slug, require=permissions.may_manage_members
+    )
     context = {
         "community": community,
         "summary": people_selectors.onboarding_summary(community=community),
