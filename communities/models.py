@@ -132,3 +132,8 @@ class Charter(TimeStampedModel):
 
     def __str__(self):
         return f"Charter of {self.community}"
+
+
+# Models of the community's sub-packages, registered with this app.
+from .activity.models import Activity  # noqa: E402, F401
+from .discussions.models import Post, Thread, WorkingGroup, WorkingGroupMember  # noqa: E402, F401

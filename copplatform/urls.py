@@ -14,6 +14,14 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("communities.urls")),
     path("", include("membership.urls")),
+    path("", include("communities.discussions.urls")),
+    path("", include("communities.discussions.groups_urls")),
+    path("", include("communities.discussions.interactions_urls")),
+    path("", include("communities.events.urls")),
+    path("", include("communities.activity.urls")),
+    path("", include("membership.messaging.urls")),
+    path("", include("membership.notifications.urls")),
+    path("", include("knowledge.urls")),
 ]
 
 if settings.DEBUG:

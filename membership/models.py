@@ -367,3 +367,7 @@ class CommunityGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         abstract = False
+
+
+# Models of the app's sub-packages, registered with this app.
+from .notifications.models import Notification  # noqa: E402, F401

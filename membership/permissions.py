@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from communities.models import Community
+from communities.models import Activity, Community, Thread, WorkingGroup, WorkingGroupMember
 
 from .models import CommunityUserObjectPermission, FacilitatorAssignment, Membership, User
 
@@ -321,3 +321,129 @@ def may_view_profile(viewer, person) -> bool:
     return Membership.objects.filter(
         user=person, community__in=communities_readable_by(viewer)
     ).exists()
+
+
+# --- discussions, working groups and feeds ------------------------------------
+#
+# A thread is readable by whoever may read its community, unless a moderator hid it
+# (moderators still see it) or it belongs to a closed working group (its members and
+# the community's moderators only). Open working groups' threads are readable by the
+# community's readers; posting in a group's threads is for its members and moderators.
+
+
+def _is_group_member(user, group) -> bool:
+    if not user.is_authenticated:
+        return False
+    cache = user.__dict__.setdefault("_working_group_ids", None)
+    if cache is None:
+        cache = set(WorkingGroupMember.objects.filter(user=user).values_list("group_id", flat=True))
+        user.__dict__["_working_group_ids"] = cache
+    return group.pk in cache
+
+
+def may_see_working_group(user, group: WorkingGroup) -> bool:
+    """Groups are listed to the community's readers, closed ones included."""
+    return may_read_community(user, group.community)
+
+
+def may_read_working_group_content(user, group: WorkingGroup) -> bool:
+    if not may_read_community(user, group.community):
+        return False
+    if not group.is_closed:
+        return True
+    return _is_group_member(user, group) or may_moderate(user, group.community)
+
+
+def may_join_working_group(user, group: WorkingGroup) -> bool:
+    """Community members may ask to join a group unless it is closed."""
+    return (
+        not group.is_closed
+        and may_participate(user, group.community)
+        and not _is_group_member(user, group)
+    )
+
+
+def may_manage_working_group(user, group: WorkingGroup) -> bool:
+    if may_moderate(user, group.community):
+        return True
+    return (
+        user.is_authenticated
+        and WorkingGroupMember.objects.filter(group=group, user=user, is_lead=True).exists()
+    )
+
+
+def may_read_thread(user, thread: Thread) -> bool:
+    community = thread.community
+    if not may_read_community(user, community):
+        return False
+    if thread.is_hidden and not may_moderate(user, community):
+        return False
+    if thread.group_id is not None:
+        return may_read_working_group_content(user, thread.group)
+    return True
+
+
+def may_reply(user, thread: Thread) -> bool:
+    """Reply, react and vote: participants who may read it, while it is open."""
+    if thread.is_removed or not may_read_thread(user, thread):
+        return False
+    community = thread.community
+    if thread.is_locked and not may_moderate(user, community):
+        return False
+    if thread.group_id is not None and not (
+        _is_group_member(user, thread.group) or may_moderate(user, community)
+    ):
+        return False
+    return may_participate(user, community)
+
+
+def may_start_thread(user, community: Community, *, kind: str, group=None) -> bool:
+    if kind == Thread.Kind.ANNOUNCEMENT:
+        return group is None and may_post_announcement(user, community)
+    if group is not None and not (_is_group_member(user, group) or may_moderate(user, community)):
+        return False
+    return may_contribute(user, community)
+
+
+def may_edit_post(user, obj) -> bool:
+    """Authors edit and delete their own threads and replies."""
+    return user.is_authenticated and obj.author_id == user.pk and not obj.is_removed
+
+
+def _moderates(user, community_field: str = "community") -> Q:
+    return Q(
+        Exists(
+            CommunityUserObjectPermission.objects.filter(
+                content_object=OuterRef(community_field),
+                user=user,
+                permission__codename=Perm.MODERATE,
+            )
+        )
+    )
+
+
+def _group_content_filter(user, prefix: str = "") -> Q:
+    """Rows with no group, an open group, or a group the user is in or moderates."""
+    open_or_none = Q(**{f"{prefix}group": None}) | Q(**{f"{prefix}group__is_closed": False})
+    if not user.is_authenticated:
+        return open_or_none
+    mine = Q(Exists(WorkingGroupMember.objects.filter(group=OuterRef(f"{prefix}group"), user=user)))
+    return open_or_none | mine | _moderates(user, f"{prefix}community")
+
+
+def threads_readable_by(user) -> QuerySet[Thread]:
+    """Threads the user may read, for lists, feeds and search (removed ones excluded)."""
+    threads = Thread.objects.filter(
+        community__in=communities_readable_by(user), is_hidden=False, deleted_at=None
+    )
+    if is_platform_admin(user):
+        return threads
+    return threads.filter(_group_content_filter(user))
+
+
+def activities_visible_to(user) -> QuerySet[Activity]:
+    """Feed rows the user may see: readable communities, open or own groups."""
+    rows = Activity.objects.filter(community__in=communities_readable_by(user))
+    if is_platform_admin(user):
+        return rows
+    return rows.filter(_group_content_filter(user))

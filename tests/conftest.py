@@ -58,10 +58,12 @@ def pytest_sessionstart(session):
 
 
 def port_for(base: int) -> int:
-    """A fixed port per xdist worker, so parallel processes never collide."""
+    """A fixed port per xdist worker, so parallel processes never collide.
+
+    TEST_PORT_OFFSET moves the whole range, for two checkouts testing at once."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     index = int(worker.removeprefix("gw")) + 1 if worker.startswith("gw") else 0
-    return base + index
+    return base + index + int(os.environ.get("TEST_PORT_OFFSET", "0"))
 
 
 @pytest.fixture(autouse=True)

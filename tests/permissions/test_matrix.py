@@ -23,8 +23,9 @@ from ..factories import (
     UserFactory,
 )
 from . import expected as E
+from .areas import AREAS
 
-NAMESPACES = ("communities", "membership")
+NAMESPACES = ("communities", "membership", *(ns for area in AREAS for ns in area.NAMESPACES))
 SECRET = "ZEBRA-CROSSING-SECRET"
 SECRET_MEMBER = "Secret Sam Quartz"
 HIDDEN_NAME = "Unlisted Oyster Team"
@@ -46,6 +47,12 @@ POSTS = {
     "communities:approve": {},
     "communities:decline": {"reason": "Overlaps an existing community."},
 }
+for area in AREAS:
+    POSTS.update(area.POSTS)
+EXPECTED = {**E.EXPECTED}
+for area in AREAS:
+    assert not set(area.EXPECTED) & set(EXPECTED), f"{area.__name__} repeats a URL"
+    EXPECTED.update(area.EXPECTED)
 
 
 def _named_urls():
@@ -66,8 +73,8 @@ URLS = _named_urls()
 
 
 def test_every_community_and_membership_url_has_an_expected_answer():
-    assert sorted(set(URLS) - set(E.EXPECTED)) == []
-    assert sorted(set(E.EXPECTED) - set(URLS)) == []
+    assert sorted(set(URLS) - set(EXPECTED)) == []
+    assert sorted(set(EXPECTED) - set(URLS)) == []
 
 
 class World:
@@ -118,8 +125,16 @@ class World:
             change_note="",
             reviewed=True,
         )
+        self.area_values = {}
+        for area in AREAS:
+            values = area.build(self)
+            assert not set(values) & set(self.area_values), f"{area.__name__} reuses a kwarg"
+            self.area_values.update(values)
 
     def query_for(self, url_name):
+        for area in AREAS:
+            if url_name in area.EXPECTED and hasattr(area, "query_for"):
+                return area.query_for(self, url_name)
         if url_name != "communities:charter_compare":
             return ""
         ids = list(
@@ -141,6 +156,7 @@ class World:
             "user_id": self.target.user_id,
             "token": services.invitation_token(self.invitation),
             "history_id": self.community.charter.history.latest("history_date").history_id,
+            **self.area_values,
         }
         return {name: values[name] for name in pattern.pattern.converters}
 
@@ -158,7 +174,7 @@ def outcome(response):
 
 
 @pytest.mark.parametrize("visibility", E.VISIBILITIES)
-@pytest.mark.parametrize("url_name", sorted(E.EXPECTED))
+@pytest.mark.parametrize("url_name", sorted(EXPECTED))
 def test_matrix(client, db, url_name, visibility):
     world = World(visibility)
     url = reverse(url_name, kwargs=world.kwargs_for(URLS[url_name])) + world.query_for(url_name)
@@ -170,7 +186,7 @@ def test_matrix(client, db, url_name, visibility):
             if person is not None:
                 client.force_login(person)
             response = client.post(url, POSTS[url_name]) if url_name in POSTS else client.get(url)
-            got, want = outcome(response), E.EXPECTED[url_name](actor, visibility)
+            got, want = outcome(response), EXPECTED[url_name](actor, visibility)
             if got != want:
                 mismatches.append(f"{actor}: got {got}, expected {want}")
             body = response.content.decode(errors="replace")

@@ -6,6 +6,8 @@ never reaches a real deployment by accident. Writes go through the services, so
 permissions, counts and the audit log are what real use would leave.
 """
 
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -252,6 +254,14 @@ PROPOSED_COMMUNITY = (
 )
 
 
+DEMO_SEEDERS = [
+    "communities.discussions.demo",
+    "communities.events.demo",
+    "membership.messaging.demo",
+    "knowledge.demo",
+]
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo accounts and communities (idempotent)."
 
@@ -300,6 +310,10 @@ class Command(BaseCommand):
                         actor=users[inviter],
                     )
             self._ensure_proposed_community(users)
+            # Each feature seeds its own demo content: seed(users, communities), keyed
+            # by email and slug, idempotent like the rest.
+            for seeder in DEMO_SEEDERS:
+                import_module(seeder).seed(users, communities)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Every account's password: {DEMO_PASSWORD}")

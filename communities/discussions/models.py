@@ -1,0 +1,133 @@
+"""Discussions: threads and replies in a community, and working groups inside it.
+
+The foundation fields live here; the discussions module builds its pages, services
+and moderation on them. Counters (reply_count, last_activity_at) are kept in step by
+the services so list pages never count rows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from copplatform.db import TimeStampedModel
+
+
+class WorkingGroup(TimeStampedModel):
+    """A small group inside a community for focused work and co-production."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="working_groups"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(max_length=80)
+    purpose = models.TextField(_("purpose"), blank=True)
+    # A closed group lists itself to the community but takes no requests to join,
+    # and only its members (and the community's moderators) read its threads.
+    is_closed = models.BooleanField(_("closed"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="WorkingGroupMember", related_name="working_groups"
+    )
+
+    class Meta:
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "slug"], name="working_group_slug_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkingGroupMember(TimeStampedModel):
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_group_memberships"
+    )
+    is_lead = models.BooleanField(_("lead"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="working_group_member_unique")
+        ]
+
+
+class Thread(TimeStampedModel):
+    class Kind(models.TextChoices):
+        DISCUSSION = "discussion", _("Discussion")
+        QUESTION = "question", _("Question")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="threads"
+    )
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="threads"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.DISCUSSION)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("message"), help_text=_("Markdown: **bold**, lists, [links](https://…).")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="threads"
+    )
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_locked = models.BooleanField(_("locked"), default=False)
+    # Hidden by a moderator: out of lists, feeds and search; moderators still see it.
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    # Deleted by its author: the thread shows "removed" in place of its content.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    accepted_post = models.ForeignKey(
+        "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reply_count = models.PositiveIntegerField(default=0)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [
+            models.Index(fields=["community", "-is_pinned", "-last_activity_at"]),
+            models.Index(fields=["-created_at", "-id"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_removed(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Post(TimeStampedModel):
+    """A reply in a thread (the thread's opening message is Thread.body)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="posts"
+    )
+    body = models.TextField(
+        _("reply"), help_text=_("Markdown: **bold**, lists, [links](https://…).")
+    )
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        indexes = [models.Index(fields=["thread", "created_at", "id"])]
+
+    def __str__(self):
+        return f"Reply {self.pk} in {self.thread_id}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.deleted_at is not None

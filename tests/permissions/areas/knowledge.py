@@ -1,0 +1,9 @@
+"""Permission matrix entries for the knowledge URLs (see __init__.py)."""
+
+NAMESPACES: tuple[str, ...] = ()
+EXPECTED: dict = {}
+POSTS: dict = {}
+
+
+def build(world) -> dict:
+    return {}
