@@ -27,4 +27,8 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only community images are served straight from MEDIA_ROOT in DEBUG; knowledge
+    # files (knowledge/...) are served by permission-checking views, never here.
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}communities/", document_root=settings.MEDIA_ROOT / "communities"
+    )

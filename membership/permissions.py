@@ -447,3 +447,171 @@ def activities_visible_to(user) -> QuerySet[Activity]:
     if is_platform_admin(user):
         return rows
     return rows.filter(_group_content_filter(user))
+
+
+# --- knowledge ----------------------------------------------------------------
+#
+# A published item is readable by whoever may read its home community, or a
+# community it was shared into, and by every signed-in user once it is in the
+# platform library. Drafts and items in review are for their authors (while they
+# take part in the home community) and the home community's moderators. Authors and
+# moderators edit; moderators (core members, the community's facilitators) publish,
+# feature, review and put items in the library. Authors share an item into other
+# communities where they may contribute; facilitators into communities they read.
+
+
+def _knowledge_models():
+    from knowledge.models import ItemShare, KnowledgeItem
+
+    return KnowledgeItem, ItemShare
+
+
+def _item_author_ids(item) -> set[int]:
+    prefetched = getattr(item, "_prefetched_objects_cache", {}).get("authors")
+    if prefetched is not None:
+        return {author.pk for author in prefetched}
+    cached = item.__dict__.get("_author_ids")
+    if cached is None:
+        cached = set(item.authors.values_list("pk", flat=True))
+        item.__dict__["_author_ids"] = cached
+    return cached
+
+
+def is_item_author(user, item) -> bool:
+    return bool(user.is_authenticated and user.pk in _item_author_ids(item))
+
+
+def _item_share_communities(item) -> list[Community]:
+    prefetched = getattr(item, "_prefetched_objects_cache", {}).get("shares")
+    shares = prefetched if prefetched is not None else item.shares.select_related("community")
+    return [share.community for share in shares]
+
+
+def may_edit_item(user, item) -> bool:
+    if may_moderate(user, item.community):
+        return True
+    return is_item_author(user, item) and may_participate(user, item.community)
+
+
+def may_read_item(user, item) -> bool:
+    KnowledgeItem, _ = _knowledge_models()
+    if item.status != KnowledgeItem.Status.PUBLISHED:
+        return may_edit_item(user, item)
+    if may_read_community(user, item.community):
+        return True
+    if item.in_library and user.is_authenticated and user.is_active:
+        return True
+    return any(may_read_community(user, c) for c in _item_share_communities(item))
+
+
+def may_know_item(user, item) -> bool:
+    """False means a 404: the user may not learn the item (or its community) exists."""
+    return may_know_community(user, item.community) or may_read_item(user, item)
+
+
+def access_item(user, item_id: int, *, require=None):
+    """The item for a view: 404 if it does not exist or the user may not know of it;
+    403 if they may know its community but not read it, or `require` says no."""
+    KnowledgeItem, _ = _knowledge_models()
+    item = KnowledgeItem.objects.select_related("community").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    if not may_read_item(user, item):
+        if may_know_community(user, item.community):
+            raise PermissionDenied
+        raise Http404
+    if require is not None and not require(user, item):
+        raise PermissionDenied
+    return item
+
+
+def may_contribute_knowledge(user, community: Community) -> bool:
+    return may_contribute(user, community)
+
+
+def may_curate_item(user, item) -> bool:
+    """Publish, feature, mark reviewed, put in the platform library."""
+    return may_moderate(user, item.community)
+
+
+def may_submit_item_for_review(user, item) -> bool:
+    KnowledgeItem, _ = _knowledge_models()
+    return item.status == KnowledgeItem.Status.DRAFT and may_edit_item(user, item)
+
+
+def may_set_item_status(user, item, status: str) -> bool:
+    """Authors submit a draft for review or take it back; moderators publish and
+    send items back to draft."""
+    KnowledgeItem, _ = _knowledge_models()
+    Status = KnowledgeItem.Status
+    if status == item.status or status not in Status.values:
+        return False
+    if status == Status.IN_REVIEW and item.status == Status.DRAFT:
+        return may_edit_item(user, item)
+    if status == Status.DRAFT and item.status == Status.IN_REVIEW:
+        return may_edit_item(user, item)
+    return may_curate_item(user, item)
+
+
+def may_share_item(user, item) -> bool:
+    """May open the share page: a published item, shared by one of its authors or a
+    facilitator, who may both read its home community."""
+    if not item.is_published or not may_read_community(user, item.community):
+        return False
+    return (is_item_author(user, item) and may_participate(user, item.community)) or is_facilitator(
+        user
+    )
+
+
+def may_share_item_into(user, item, community: Community) -> bool:
+    if community.pk == item.community_id or community.status != Community.Status.ACTIVE:
+        return False
+    if not may_share_item(user, item):
+        return False
+    if is_item_author(user, item) and may_contribute(user, community):
+        return True
+    return is_facilitator(user) and may_read_community(user, community)
+
+
+def share_needs_confirmation(item, community: Community) -> bool:
+    """Sharing an item from a community that is not public makes its content readable
+    by the target's readers: the sharer confirms, seeing what becomes visible."""
+    return item.community.visibility != Visibility.PUBLIC
+
+
+def may_create_item_from_thread(user, thread: Thread) -> bool:
+    return may_moderate(user, thread.community) and may_read_thread(user, thread)
+
+
+def items_readable_by(user) -> QuerySet:
+    """Knowledge items the user may read, for lists, search and digests.
+
+    Published items of readable communities, or shared into one, or (signed in) in
+    the platform library; plus unpublished ones the user authors (taking part in the
+    home community) or moderates. Filter on status="published" for public listings.
+    """
+    KnowledgeItem, ItemShare = _knowledge_models()
+    items = KnowledgeItem.objects.all()
+    if is_platform_admin(user):
+        return items
+    readable = communities_readable_by(user)
+    published = Q(status=KnowledgeItem.Status.PUBLISHED) & (
+        Q(community__in=readable)
+        | Q(Exists(ItemShare.objects.filter(item=OuterRef("pk"), community__in=readable)))
+    )
+    if not user.is_authenticated or not user.is_active:
+        return items.filter(published)
+    published |= Q(status=KnowledgeItem.Status.PUBLISHED, in_library=True)
+    authored = Q(
+        Exists(KnowledgeItem.authors.through.objects.filter(knowledgeitem=OuterRef("pk"), user=user))
+    ) & Q(
+        Exists(
+            CommunityUserObjectPermission.objects.filter(
+                content_object=OuterRef("community"),
+                user=user,
+                permission__codename=Perm.PARTICIPATE,
+            )
+        )
+    )
+    unpublished = ~Q(status=KnowledgeItem.Status.PUBLISHED) & (_moderates(user) | authored)
+    return items.filter(published | unpublished)

@@ -201,6 +201,11 @@ else:
     DEFAULT_FILE_STORAGE_BACKEND = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
     }
+# Knowledge files: the largest upload accepted, the lifetime of a signed download
+# URL on S3, and how long after a review an item is due for the next one.
+KNOWLEDGE_MAX_UPLOAD_MB = env.int("KNOWLEDGE_MAX_UPLOAD_MB", default=20)
+KNOWLEDGE_DOWNLOAD_URL_EXPIRE = env.int("KNOWLEDGE_DOWNLOAD_URL_EXPIRE", default=60)
+KNOWLEDGE_REVIEW_MONTHS = env.int("KNOWLEDGE_REVIEW_MONTHS", default=12)
 STORAGES = {
     "default": DEFAULT_FILE_STORAGE_BACKEND,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

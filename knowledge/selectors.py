@@ -1,0 +1,152 @@
+"""Reads about knowledge items. Every list starts from the permission authority's
+`items_readable_by(user)`, so nothing here decides who may see what."""
+
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from communities.models import Community, Post, Thread
+from copplatform.markdown import plain_excerpt
+from membership import permissions
+from membership.models import Membership, User
+
+from .models import ItemShare, KnowledgeItem
+
+Status = KnowledgeItem.Status
+
+
+def _with_list_relations(items: QuerySet) -> QuerySet:
+    return items.select_related("community").prefetch_related(
+        "topics",
+        Prefetch("authors", queryset=User.objects.order_by("display_name", "pk")),
+    )
+
+
+def repertoire(*, community: Community, user, filters: dict | None = None) -> QuerySet:
+    """The community's items and those shared into it: featured first, then newest."""
+    filters = filters or {}
+    shared_here = ItemShare.objects.filter(item=OuterRef("pk"), community=community)
+    items = permissions.items_readable_by(user).filter(
+        Q(community=community) | Q(Exists(shared_here))
+    )
+    if filters.get("kind"):
+        items = items.filter(kind=filters["kind"])
+    if filters.get("stage"):
+        items = items.filter(stage=filters["stage"])
+    if filters.get("status"):
+        items = items.filter(status=filters["status"])
+    if filters.get("topic"):
+        items = items.filter(topics__name__iexact=filters["topic"])
+    items = items.annotate(is_shared_here=Exists(shared_here))
+    return _with_list_relations(items).order_by("-is_featured", "-updated_at", "-pk")
+
+
+def library(*, user) -> QuerySet:
+    items = permissions.items_readable_by(user).filter(status=Status.PUBLISHED, in_library=True)
+    return _with_list_relations(items).order_by("-is_featured", "-published_at", "-pk")
+
+
+def repertoire_topics(*, community: Community, user) -> list[str]:
+    """Topic names used by the items the user may see here (for the filter)."""
+    from taggit.models import Tag
+
+    item_ids = repertoire(community=community, user=user).values("pk")
+    return list(
+        Tag.objects.filter(
+            taggit_taggeditem_items__object_id__in=item_ids,
+            taggit_taggeditem_items__content_type__model="knowledgeitem",
+        )
+        .values_list("name", flat=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def item_detail(*, item_id: int) -> KnowledgeItem:
+    return (
+        KnowledgeItem.objects.select_related(
+            "community", "source_thread", "source_thread__community", "updated_by"
+        )
+        .prefetch_related(
+            "topics",
+            Prefetch("authors", queryset=User.objects.order_by("display_name", "pk")),
+            Prefetch(
+                "shares",
+                queryset=ItemShare.objects.select_related("community", "shared_by").order_by(
+                    "shared_at"
+                ),
+            ),
+        )
+        .get(pk=item_id)
+    )
+
+
+def item_versions(*, item: KnowledgeItem) -> QuerySet:
+    """Every saved version, newest first, with who saved it."""
+    return item.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def items_due_for_review(*, now: datetime | None = None, community: Community | None = None):
+    """Published items whose review date has come (for digests and reminders)."""
+    items = KnowledgeItem.objects.filter(
+        status=Status.PUBLISHED, review_due_at__lte=now or timezone.now()
+    ).select_related("community")
+    if community is not None:
+        items = items.filter(community=community)
+    return items.order_by("review_due_at", "pk")
+
+
+def published_items_by_author(community: Community, since: datetime) -> dict[int, int]:
+    """Contributions for the engagement rule: items published here, per author."""
+    rows = (
+        KnowledgeItem.authors.through.objects.filter(
+            knowledgeitem__community_id=community.pk,
+            knowledgeitem__status=Status.PUBLISHED,
+            knowledgeitem__published_at__gte=since,
+        )
+        .values("user_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["user_id"]: row["n"] for row in rows}
+
+
+def co_author_choices(*, community: Community) -> QuerySet:
+    """People who may be named co-authors: the home community's members."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(community=community).values("user_id"),
+    ).order_by("display_name", "pk")
+
+
+def share_targets(*, user, item: KnowledgeItem) -> list[Community]:
+    """Communities the user may share this item into and where it is not yet."""
+    already = ItemShare.objects.filter(item=item).values("community_id")
+    candidates = list(
+        permissions.communities_readable_by(user)
+        .exclude(pk=item.community_id)
+        .exclude(pk__in=already)
+        .order_by("name")
+    )
+    permissions.prefetch_for(user, candidates)
+    return [c for c in candidates if permissions.may_share_item_into(user, item, c)]
+
+
+def thread_prefill(*, thread: Thread) -> dict:
+    """A new item's first draft from a discussion: questions become answers to a
+    recurring problem (with the accepted answer as the solution), others stories."""
+    initial = {"title": thread.title, "summary": plain_excerpt(thread.body, 300)}
+    if thread.kind == Thread.Kind.QUESTION:
+        accepted = None
+        if thread.accepted_post_id:
+            accepted = (
+                Post.objects.filter(pk=thread.accepted_post_id, deleted_at=None, is_hidden=False)
+                .values_list("body", flat=True)
+                .first()
+            )
+        initial.update(
+            kind=KnowledgeItem.Kind.ANSWER, problem=thread.body, solution=accepted or ""
+        )
+    else:
+        initial.update(kind=KnowledgeItem.Kind.STORY, body=thread.body)
+    return initial
