@@ -66,6 +66,15 @@ def _count_once(request, item: KnowledgeItem, what: str) -> bool:
 # --- lists ---------------------------------------------------------------------------
 
 
+def _mark_known_homes(user, items) -> list:
+    """Name an item's home community only to those who may know it exists."""
+    items = list(items)
+    permissions.prefetch_for(user, {item.community for item in items})
+    for item in items:
+        item.home_known = permissions.may_know_community(user, item.community)
+    return items
+
+
 def repertoire(request, slug):
     community = permissions.access_community(
         request.user, slug, require=permissions.may_read_community
@@ -82,7 +91,7 @@ def repertoire(request, slug):
         "filter_form": filter_form,
         "is_filtered": bool(filter_form.filters()),
         "page_obj": page,
-        "items": page.object_list,
+        "items": _mark_known_homes(request.user, page.object_list),
         "may_contribute": permissions.may_contribute_knowledge(request.user, community),
         "may_curate": may_curate,
     }
@@ -93,7 +102,7 @@ def repertoire(request, slug):
 def library(request):
     items = selectors.library(user=request.user)
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "items": page.object_list}
+    context = {"page_obj": page, "items": _mark_known_homes(request.user, page.object_list)}
     return render(request, "knowledge/library.html", context)
 
 
@@ -392,7 +401,7 @@ def item_history(request, item_id):
             "version": version,
             "previous": shown[i + 1] if i + 1 < len(shown) else None,
             "new_file": bool(version.file)
-            and (i + 1 >= len(shown) or shown[i + 1].file != version.file),
+            and (i + 1 >= len(shown) or str(shown[i + 1].file) != str(version.file)),
         }
         for i, version in enumerate(shown[:on_page])
     ]
@@ -420,8 +429,9 @@ def version_download(request, item_id, item_version_id):
     if not version.file:
         raise Http404
     return serve_file(
-        stored_name=version.file.name,
-        filename=download_filename(version.title, version.file.name, version.file_name),
+        # History keeps the stored name as text (the file itself is never deleted).
+        stored_name=str(version.file),
+        filename=download_filename(version.title, str(version.file), version.file_name),
         content_type=version.file_type,
     )
 
@@ -463,7 +473,7 @@ def item_compare(request, item_id):
     fields = []
     for name, label in COMPARED_FIELDS:
         before, after = getattr(older, name) or "", getattr(newer, name) or ""
-        if name == "file_name" and older.file != newer.file and before == after:
+        if name == "file_name" and str(older.file) != str(newer.file) and before == after:
             after = _("%(name)s (a new file)") % {"name": after}
         fields.append(
             {

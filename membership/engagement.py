@@ -47,8 +47,16 @@ def charter_revisions(community: Community, since: datetime) -> dict[int, int]:
     return {row["history_user_id"]: row["n"] for row in rows}
 
 
+def knowledge_items_published(community: Community, since: datetime) -> dict[int, int]:
+    # Imported here: the knowledge app builds on membership, not the other way round.
+    from knowledge.selectors import published_items_by_author
+
+    return published_items_by_author(community, since)
+
+
 CONTRIBUTION_SOURCES: list[Callable[[Community, datetime], dict[int, int]]] = [
     charter_revisions,
+    knowledge_items_published,
 ]
 
 

@@ -276,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "membership.refresh_level_suggestions",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
     },
+    # Daily 07:00: moderators are told of knowledge items due for review.
+    "knowledge-reviews-due": {
+        "task": "knowledge.notify_reviews_due",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Security headers -------------------------------------------------------
