@@ -152,9 +152,9 @@ ITEMS = [
         },
         (
             "foot-check-card.txt",
-            "Daily foot check\n\n- Look at the tops, soles and between the toes.\n"
-            "- Feel for heat or swelling.\n- Call your nurse about any cut that does not "
-            "heal in two days.\n".encode(),
+            b"Daily foot check\n\n- Look at the tops, soles and between the toes.\n"
+            b"- Feel for heat or swelling.\n- Call your nurse about any cut that does not "
+            b"heal in two days.\n",
         ),
         Status.PUBLISHED,
         False,
@@ -249,7 +249,7 @@ REVISION = (
     "Opioid tapering plan template",
     "core@example.org",
     "Pharmacists asked for a step on sharing the plan; the file is revised.",
-    TAPERING_PLAN + ["6. Review the plan with the patient at three months."],
+    [*TAPERING_PLAN, "6. Review the plan with the patient at three months."],
 )
 
 

@@ -2,7 +2,6 @@
 upload's content); knowledge/services.py holds the rules and may still refuse."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +21,7 @@ class UploadField(forms.FileField):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.FileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)})
-        )
+        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -52,7 +49,9 @@ class ItemForm(forms.Form):
         required=False,
         max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Markdown: **bold**, lists, [links](https://…). For stories, checklists, tools."),
+        help_text=_(
+            "Markdown: **bold**, lists, [links](https://…). For stories, checklists, tools."
+        ),
     )
     problem = forms.CharField(
         label=_("Problem"),
@@ -91,7 +90,7 @@ class ItemForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Learning-cycle stage"),
         required=False,
-        choices=[("", _("Not set"))] + list(KnowledgeItem.Stage.choices),
+        choices=[("", _("Not set")), *KnowledgeItem.Stage.choices],
     )
     topics = TopicsField()
     co_authors = forms.ModelMultipleChoiceField(
@@ -101,9 +100,7 @@ class ItemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Members of the community who wrote it with you; co-authors may edit it."),
     )
-    change_note = forms.CharField(
-        label=_("What changed and why"), required=False, max_length=300
-    )
+    change_note = forms.CharField(label=_("What changed and why"), required=False, max_length=300)
 
     def __init__(self, *args, co_author_choices, item: KnowledgeItem | None = None, **kwargs):
         if item is not None and not kwargs.get("initial"):

@@ -144,9 +144,7 @@ def thread_prefill(*, thread: Thread) -> dict:
                 .values_list("body", flat=True)
                 .first()
             )
-        initial.update(
-            kind=KnowledgeItem.Kind.ANSWER, problem=thread.body, solution=accepted or ""
-        )
+        initial.update(kind=KnowledgeItem.Kind.ANSWER, problem=thread.body, solution=accepted or "")
     else:
         initial.update(kind=KnowledgeItem.Kind.STORY, body=thread.body)
     return initial

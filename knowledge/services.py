@@ -219,7 +219,9 @@ def item_set_featured(*, item: KnowledgeItem, actor: User, featured: bool) -> Kn
     if featured and not item.is_published:
         raise ValidationError(_("Publish the item before featuring it."))
     item.is_featured = featured
-    _save_curation(item, actor, _("Featured") if featured else _("No longer featured"), ["is_featured"])
+    _save_curation(
+        item, actor, _("Featured") if featured else _("No longer featured"), ["is_featured"]
+    )
     return item
 
 

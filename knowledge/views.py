@@ -377,9 +377,7 @@ def item_share(request, item_id):
         except ValidationError as error:
             _add_service_error(form, error)
         else:
-            messages.success(
-                request, _("Shared into %(name)s.") % {"name": target.name}
-            )
+            messages.success(request, _("Shared into %(name)s.") % {"name": target.name})
             return redirect(item.get_absolute_url())
     return render(request, "knowledge/share.html", context, status=_status_for(request, form))
 

@@ -546,8 +546,8 @@ def may_set_item_status(user, item, status: str) -> bool:
     Status = KnowledgeItem.Status
     if status == item.status or status not in Status.values:
         return False
-    if status == Status.IN_REVIEW and item.status == Status.DRAFT:
-        return may_edit_item(user, item)
+    if status == Status.IN_REVIEW:
+        return item.status == Status.DRAFT and may_edit_item(user, item)
     if status == Status.DRAFT and item.status == Status.IN_REVIEW:
         return may_edit_item(user, item)
     return may_curate_item(user, item)
@@ -603,7 +603,9 @@ def items_readable_by(user) -> QuerySet:
         return items.filter(published)
     published |= Q(status=KnowledgeItem.Status.PUBLISHED, in_library=True)
     authored = Q(
-        Exists(KnowledgeItem.authors.through.objects.filter(knowledgeitem=OuterRef("pk"), user=user))
+        Exists(
+            KnowledgeItem.authors.through.objects.filter(knowledgeitem=OuterRef("pk"), user=user)
+        )
     ) & Q(
         Exists(
             CommunityUserObjectPermission.objects.filter(

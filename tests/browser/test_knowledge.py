@@ -22,9 +22,7 @@ PHONE = {"width": 360, "height": 740}
 def world(live_server, tmp_path):
     home = CommunityFactory(name="Safer Discharge", slug="safer-discharge")
     neighbour = CommunityFactory(name="Frailty Network", slug="frailty-network")
-    author = MembershipFactory(
-        community=home, level="core", user__display_name="Cora Core"
-    ).user
+    author = MembershipFactory(community=home, level="core", user__display_name="Cora Core").user
     MembershipFactory(community=neighbour, user=author, level="active")
     first = tmp_path / "discharge-checklist.pdf"
     first.write_bytes(demo_pdf(["Discharge checklist", "1. Medicines reconciled"]))

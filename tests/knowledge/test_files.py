@@ -27,7 +27,11 @@ PNG_BYTES = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81"
     b"\x84\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 32 + b"\xff\xd9"
+JPEG_BYTES = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\x00" * 32
+    + b"\xff\xd9"
+)
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 SLIDES = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
@@ -128,7 +132,7 @@ def test_two_uploads_of_the_same_name_get_different_stored_names():
 
 
 def test_content_disposition_is_an_attachment_with_an_encoded_name():
-    header = content_disposition("plan d’action.pdf")
+    header = content_disposition("plan d\u2019action.pdf")
 
     assert header.startswith('attachment; filename="plan daction.pdf"')
     assert "filename*=UTF-8''plan%20d%E2%80%99action.pdf" in header

@@ -66,7 +66,7 @@ def test_submit_for_review_on_create(client, community):
         ("drawing.svg", b"<svg onload='alert(1)'></svg>", "We accept only"),
         ("empty.pdf", b"", "empty"),
         ("../../../etc/passwd", b"root:x:0:0", "We accept only"),
-        ("notes.txt", "<!doctype html><p>x</p>".encode(), "web pages"),
+        ("notes.txt", b"<!doctype html><p>x</p>", "web pages"),
     ],
 )
 def test_a_refused_upload_answers_400_and_keeps_every_other_field(
@@ -78,7 +78,10 @@ def test_a_refused_upload_answers_400_and_keeps_every_other_field(
 
     response = client.post(
         reverse("knowledge:create", args=[community.slug]),
-        {**_form(title="My typed title", body="My typed *body*"), "file": SimpleUploadedFile(name, content)},
+        {
+            **_form(title="My typed title", body="My typed *body*"),
+            "file": SimpleUploadedFile(name, content),
+        },
     )
 
     html = response.content.decode()
@@ -118,10 +121,13 @@ def test_a_request_whose_body_ends_early_stores_nothing(client, community):
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
         )
-    head = "".join(parts).encode() + (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="plan.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode()
+    head = (
+        "".join(parts).encode()
+        + (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="plan.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+    )
     body = head + demo_pdf(["a plan"] * 20)[:400]
 
     response = client.generic(
@@ -252,7 +258,10 @@ def test_history_lists_who_changed_what_and_why(client, community):
     client.force_login(author)
     client.post(
         reverse("knowledge:edit", args=[item.pk]),
-        {**_form(title=item.title, summary="Shorter.", change_note="Tightened"), "file": pdf_upload()},
+        {
+            **_form(title=item.title, summary="Shorter.", change_note="Tightened"),
+            "file": pdf_upload(),
+        },
     )
 
     html = client.get(reverse("knowledge:history", args=[item.pk])).content.decode()
@@ -268,7 +277,12 @@ def test_compare_shows_escaped_word_changes(client, community):
     client.force_login(author)
     client.post(
         reverse("knowledge:edit", args=[item.pk]),
-        _form(kind="story", title=item.title, summary=item.summary, body="Call the site <script>x</script> lead"),
+        _form(
+            kind="story",
+            title=item.title,
+            summary=item.summary,
+            body="Call the site <script>x</script> lead",
+        ),
     )
     ids = list(item.history.order_by("history_id").values_list("history_id", flat=True))
 
@@ -299,14 +313,18 @@ def test_versions_of_another_item_are_not_found(client, community):
     other_version = other.history.first().history_id
     mine = item.history.first().history_id
 
-    assert client.get(reverse("knowledge:version", args=[item.pk, other_version])).status_code == 404
+    assert (
+        client.get(reverse("knowledge:version", args=[item.pk, other_version])).status_code == 404
+    )
     assert (
         client.get(
             reverse("knowledge:compare", args=[item.pk]) + f"?from={mine}&to={other_version}"
         ).status_code
         == 404
     )
-    assert client.get(reverse("knowledge:compare", args=[item.pk]) + "?from=x&to=1").status_code == 404
+    assert (
+        client.get(reverse("knowledge:compare", args=[item.pk]) + "?from=x&to=1").status_code == 404
+    )
 
 
 def test_one_version_shows_the_item_as_it_was(client, community):
@@ -319,7 +337,9 @@ def test_one_version_shows_the_item_as_it_was(client, community):
     )
     first = item.history.order_by("history_id").first()
 
-    html = client.get(reverse("knowledge:version", args=[item.pk, first.history_id])).content.decode()
+    html = client.get(
+        reverse("knowledge:version", args=[item.pk, first.history_id])
+    ).content.decode()
 
     assert "The first summary" in html and "The second summary" not in html
 
@@ -399,7 +419,9 @@ def test_curators_see_the_status_filter_and_others_do_not(client, community, per
 def test_repertoire_filters_and_pagination_keep_the_filters(client, community):
     author = contributor(community)
     for n in range(22):
-        make_item(community, author=author, title=f"Checklist {n}", kind="checklist", stage="evaluating")
+        make_item(
+            community, author=author, title=f"Checklist {n}", kind="checklist", stage="evaluating"
+        )
     make_item(community, author=author, title="A story", kind="story", topics=["sepsis"])
     url = reverse("knowledge:repertoire", args=[community.slug])
 

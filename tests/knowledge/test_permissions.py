@@ -9,7 +9,12 @@ from knowledge import services
 from knowledge.models import KnowledgeItem
 from membership import permissions
 
-from ..factories import CommunityFactory, FacilitatorAssignmentFactory, MembershipFactory, UserFactory
+from ..factories import (
+    CommunityFactory,
+    FacilitatorAssignmentFactory,
+    MembershipFactory,
+    UserFactory,
+)
 from .factories import contributor, make_item
 
 Status = KnowledgeItem.Status
@@ -75,7 +80,12 @@ EXPECTED_READABLE = {
         "private shared to public",
         "hidden in library",
     },
-    "public core": {"public published", "public draft", "private shared to public", "hidden in library"},
+    "public core": {
+        "public published",
+        "public draft",
+        "private shared to public",
+        "hidden in library",
+    },
     "facilitator": {
         "public published",
         "public draft",
@@ -92,7 +102,9 @@ def test_the_list_filter_and_the_item_question_agree(landscape, who):
     person = people[who]
     by_id = {item.pk: name for name, item in items.items()}
 
-    listed = {by_id[pk] for pk in permissions.items_readable_by(person).values_list("pk", flat=True)}
+    listed = {
+        by_id[pk] for pk in permissions.items_readable_by(person).values_list("pk", flat=True)
+    }
     asked = {name for name, item in items.items() if permissions.may_read_item(person, item)}
 
     assert listed == asked == EXPECTED_READABLE[who]

@@ -52,7 +52,7 @@ def test_repertoire_budget_does_not_grow_with_items(client, community, viewer):
 
 
 def test_library_budget_does_not_grow_with_items(client, community):
-    author, core = contributor(community), curator(community)
+    author = contributor(community)
     client.force_login(author)
     url = reverse("knowledge:library")
 
@@ -61,7 +61,9 @@ def test_library_budget_does_not_grow_with_items(client, community):
             other = CommunityFactory()
             item = make_item(other, title=f"Lib {i}", topics=["x"])
             services.item_set_in_library(
-                item=item, actor=MembershipFactory(community=other, level="core").user, in_library=True
+                item=item,
+                actor=MembershipFactory(community=other, level="core").user,
+                in_library=True,
             )
 
     add(3)
@@ -78,7 +80,7 @@ def test_item_page_budget_does_not_grow_with_authors_shares_or_topics(client, co
     client.force_login(core)
 
     def grow(item, n):
-        for i in range(n):
+        for _ in range(n):
             other = CommunityFactory()
             MembershipFactory(community=other, user=facilitator, level="active")
             item.authors.add(contributor(community))

@@ -56,9 +56,7 @@ def _form(**extra):
     }
 
 
-def test_private_files_are_stored_versioned_and_served_only_by_signed_url(
-    client, s3_storage, db
-):
+def test_private_files_are_stored_versioned_and_served_only_by_signed_url(client, s3_storage, db):
     private = CommunityFactory(visibility="private")
     author, core = contributor(private), curator(private)
     client.force_login(author)

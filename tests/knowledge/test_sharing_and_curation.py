@@ -12,7 +12,12 @@ from knowledge import services
 from knowledge.models import ItemShare, KnowledgeItem
 from membership.models import Notification
 
-from ..factories import CommunityFactory, FacilitatorAssignmentFactory, MembershipFactory, UserFactory
+from ..factories import (
+    CommunityFactory,
+    FacilitatorAssignmentFactory,
+    MembershipFactory,
+    UserFactory,
+)
 from .factories import contributor, curator, make_item
 
 Status = KnowledgeItem.Status
@@ -106,7 +111,9 @@ def test_review_reminders_reach_moderators_once(community):
 
     core = curator(community)
     item = make_item(community, publisher=core)
-    KnowledgeItem.objects.filter(pk=item.pk).update(review_due_at=timezone.now() - timedelta(days=1))
+    KnowledgeItem.objects.filter(pk=item.pk).update(
+        review_due_at=timezone.now() - timedelta(days=1)
+    )
 
     first = notify_reviews_due()
     second = notify_reviews_due()
@@ -262,7 +269,11 @@ def test_sharing_the_same_item_twice_is_refused(community):
 def _question(community, *, answer: str | None):
     asker = contributor(community)
     thread = Thread.objects.create(
-        community=community, kind="question", title="Patients refuse to taper", body="They say **no**.", author=asker
+        community=community,
+        kind="question",
+        title="Patients refuse to taper",
+        body="They say **no**.",
+        author=asker,
     )
     if answer:
         post = Post.objects.create(thread=thread, author=asker, body=answer)
@@ -303,11 +314,17 @@ def test_a_question_becomes_an_answer_to_a_recurring_problem(client, community):
 def test_a_discussion_becomes_a_story(client, community):
     core = curator(community)
     thread = Thread.objects.create(
-        community=community, kind="discussion", title="Our first month", body="We tried huddles.", author=core
+        community=community,
+        kind="discussion",
+        title="Our first month",
+        body="We tried huddles.",
+        author=core,
     )
     client.force_login(core)
 
-    form = client.get(reverse("knowledge:from_thread", args=[community.slug, thread.pk])).content.decode()
+    form = client.get(
+        reverse("knowledge:from_thread", args=[community.slug, thread.pk])
+    ).content.decode()
 
     assert 'value="story" selected' in form and "We tried huddles." in form
 
@@ -335,3 +352,14 @@ def test_engagement_counts_published_items(community):
     counts = contributions_by_member(community, timezone.now() - timedelta(days=90))
 
     assert counts[author.pk] == 2
+
+
+def test_a_published_item_cannot_go_back_to_review(client, community):
+    core = curator(community)
+    item = make_item(community, publisher=core)
+    client.force_login(core)
+
+    page = client.get(item.get_absolute_url()).content.decode()
+
+    assert "Submit for review" not in page
+    assert _status(client, item, "in_review").status_code == 403

@@ -45,7 +45,9 @@ def test_payloads_render_inert(client, community, payload):
     assert_inert(article)
     assert_links_safe(CONTENT.search(article).group(1))
     version = item.history.order_by("history_id").first().history_id
-    version_page = client.get(reverse("knowledge:version", args=[item.pk, version])).content.decode()
+    version_page = client.get(
+        reverse("knowledge:version", args=[item.pk, version])
+    ).content.decode()
     assert_inert(MAIN.search(version_page).group(1))
     listing = client.get(reverse("knowledge:repertoire", args=[community.slug])).content.decode()
     cards = re.findall(r"<article class=\"knowledge-card.*?</article>", listing, re.S)

@@ -190,11 +190,7 @@ def test_matrix(client, db, url_name, visibility):
             if got != want:
                 mismatches.append(f"{actor}: got {got}, expected {want}")
             # Downloads stream: their bytes are checked for leaks like any page.
-            raw = (
-                b"".join(response.streaming_content)
-                if response.streaming
-                else response.content
-            )
+            raw = b"".join(response.streaming_content) if response.streaming else response.content
             body = raw.decode(errors="replace")
             if actor not in E.readers(visibility) and (SECRET in body or SECRET_MEMBER in body):
                 leaks.append(f"{actor} saw private content")

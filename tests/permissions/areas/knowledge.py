@@ -119,4 +119,3 @@ def query_for(world, url_name) -> str:
         world.knowledge_item.history.order_by("history_id").values_list("history_id", flat=True)
     )
     return f"?from={ids[0]}&to={ids[-1]}"
-
