@@ -481,5 +481,6 @@ def item_compare(request, item_id):
                 "parts": text_diff(before, after),
             }
         )
-    context.update(older=older, newer=newer, fields=fields)
+    unchanged = [str(field["label"]) for field in fields if not field["changed"]]
+    context.update(older=older, newer=newer, fields=fields, unchanged=unchanged)
     return render(request, "knowledge/item_compare.html", context)
