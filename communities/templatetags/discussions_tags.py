@@ -1,0 +1,11 @@
+from django import template
+
+from communities.discussions.mentions import render_with_mentions
+
+register = template.Library()
+
+
+@register.filter
+def post_markdown(source: str | None):
+    """A thread's or reply's Markdown, with @mentions as profile links, sanitised."""
+    return render_with_mentions(source)
