@@ -216,8 +216,8 @@ def reply_create(*, thread: Thread, author: User, body: str) -> Post:
         raise ValidationError(_("This thread is locked: it takes no new replies."))
     _require(permissions.may_reply(author, thread), _("You cannot reply to this thread."))
     body = _resolve_mentions(_clean_text(body, what=_("a reply")), thread.community, thread.group)
-    now = timezone.now()
     post = Post.objects.create(thread=thread, author=author, body=body)
+    now = post.created_at
     Thread.objects.filter(pk=thread.pk).update(
         reply_count=F("reply_count") + 1, last_activity_at=now
     )
