@@ -674,5 +674,5 @@ def announcement_deliver(*, thread: Thread) -> int:
                 claim.delete()
                 raise
             sent += 1
-    logger.info("announcement sent", extra={"thread": thread.pk, "recipients": sent})
+    logger.info("announcement sent", extra={"thread_id": thread.pk, "recipients": sent})
     return sent
