@@ -19,10 +19,16 @@ DEMO_THREADS = [
         "Tell us who you are, where you work and what you hope to learn here. "
         "I'm a family physician at Northside and co-chair of this community.",
         [
-            ("active@example.org", "Hello! I evaluate deprescribing programmes at the "
-             "University Health Research Institute."),
-            ("patient@example.org", "I live with chronic pain and took part in a taper "
-             "two years ago. Happy to share the patient side."),
+            (
+                "active@example.org",
+                "Hello! I evaluate deprescribing programmes at the "
+                "University Health Research Institute.",
+            ),
+            (
+                "patient@example.org",
+                "I live with chronic pain and took part in a taper "
+                "two years ago. Happy to share the patient side.",
+            ),
         ],
         {"pin": True},
     ),
@@ -34,15 +40,23 @@ DEMO_THREADS = [
         "Patients on opioids for years often hear *taper* as *abandonment*. "
         "What words or steps have worked for you in the first conversation?",
         [
-            ("peripheral@example.org", "We start by asking what the patient wants their "
-             "life to look like in a year, before any talk of doses."),
-            ("core@example.org", "Three things that work in our practice:\n\n"
-             "1. Promise not to stop suddenly, and say it out loud.\n"
-             "2. Agree the pace together and write it down.\n"
-             "3. Book the next visit before they leave.\n\n"
-             "Our [shared leaflet](https://example.org/leaflet) helps too."),
-            ("patient@example.org", "As a patient, hearing that I would not be left "
-             "without support mattered most."),
+            (
+                "peripheral@example.org",
+                "We start by asking what the patient wants their "
+                "life to look like in a year, before any talk of doses.",
+            ),
+            (
+                "core@example.org",
+                "Three things that work in our practice:\n\n"
+                "1. Promise not to stop suddenly, and say it out loud.\n"
+                "2. Agree the pace together and write it down.\n"
+                "3. Book the next visit before they leave.\n\n"
+                "Our [shared leaflet](https://example.org/leaflet) helps too.",
+            ),
+            (
+                "patient@example.org",
+                "As a patient, hearing that I would not be left without support mattered most.",
+            ),
         ],
         {"accept": 1},
     ),
@@ -54,13 +68,24 @@ DEMO_THREADS = [
         "We have drafted a one-page protocol. @Aiko Active, could you look at how we "
         "might evaluate it? Everyone else: what is missing?",
         [
-            ("active@example.org", "Gladly. A before-and-after audit of doses plus a few "
-             "patient interviews would be a good start."),
-            ("peripheral@example.org", "Just switch everyone to buprenorphine and be done "
-             "with it."),
+            (
+                "active@example.org",
+                "Gladly. A before-and-after audit of doses plus a few "
+                "patient interviews would be a good start.",
+            ),
+            (
+                "peripheral@example.org",
+                "Just switch everyone to buprenorphine and be done with it.",
+            ),
         ],
-        {"report": (1, "patient@example.org", "This reads as blanket clinical advice "
-                    "without context. Could a moderator look at it?")},
+        {
+            "report": (
+                1,
+                "patient@example.org",
+                "This reads as blanket clinical advice "
+                "without context. Could a moderator look at it?",
+            )
+        },
     ),
     (
         "safer-opioid-prescribing",
@@ -80,8 +105,11 @@ DEMO_THREADS = [
         "Group supervision, one-to-one, or peer-led reflective practice? "
         "What does your team use, and how often?",
         [
-            ("peripheral@example.org", "Monthly peer-led reflective practice, with a "
-             "clinical supervisor joining every third session."),
+            (
+                "peripheral@example.org",
+                "Monthly peer-led reflective practice, with a "
+                "clinical supervisor joining every third session.",
+            ),
         ],
         {},
     ),
@@ -93,10 +121,16 @@ DEMO_THREADS = [
         "We are considering a discharge lounge to free beds earlier in the day. "
         "Did it change boarding times in your ED?",
         [
-            ("peripheral@example.org", "Ours cut morning boarding by about 40 minutes, "
-             "but only once pharmacy started working from the lounge."),
-            ("facilitator@example.org", "Two other sites reported the same: the lounge "
-             "alone did little until medicines were ready earlier."),
+            (
+                "peripheral@example.org",
+                "Ours cut morning boarding by about 40 minutes, "
+                "but only once pharmacy started working from the lounge.",
+            ),
+            (
+                "facilitator@example.org",
+                "Two other sites reported the same: the lounge "
+                "alone did little until medicines were ready earlier.",
+            ),
         ],
         {"accept": 0},
     ),
@@ -132,9 +166,7 @@ def seed(users: dict, communities: dict) -> None:
         if extras.get("pin"):
             services.thread_set_pinned(thread=thread, actor=moderator, pinned=True)
         if "accept" in extras:
-            services.answer_accept(
-                thread=thread, post=posts[extras["accept"]], actor=users[author]
-            )
+            services.answer_accept(thread=thread, post=posts[extras["accept"]], actor=users[author])
         if "report" in extras:
             index, reporter, reason = extras["report"]
             if not Report.objects.filter(thread=thread, status=Report.Status.OPEN).exists():

@@ -65,9 +65,7 @@ class ReportDecisionForm(forms.Form):
         choices=[("resolve", _("Resolve")), ("dismiss", _("Dismiss"))],
         widget=forms.RadioSelect,
     )
-    hide_content = forms.BooleanField(
-        label=_("Hide the reported content"), required=False
-    )
+    hide_content = forms.BooleanField(label=_("Hide the reported content"), required=False)
     note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
 
 
@@ -79,7 +77,9 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = []
         for community, groups in destinations:
-            options = [(f"c:{community.pk}", _("%(name)s (whole community)") % {"name": community.name})]
+            options = [
+                (f"c:{community.pk}", _("%(name)s (whole community)") % {"name": community.name})
+            ]
             options += [(f"g:{group.pk}", f"{community.name} / {group.name}") for group in groups]
             choices.append((community.name, options))
         self.fields["destination"].choices = choices

@@ -50,7 +50,7 @@ def mentions_resolve(body: str, candidates: list[tuple[int, str]]) -> str:
             continue
         starts_word = i == 0 or not (body[i - 1].isalnum() or body[i - 1] in "_.")
         if char == "@" and starts_word:
-            for user_id, name, name_folded in folded:
+            for user_id, _name, name_folded in folded:
                 end = i + 1 + len(name_folded)
                 if lowered.startswith(name_folded, i + 1) and (
                     end >= len(body) or not (body[end].isalnum() or body[end] == "_")

@@ -162,6 +162,9 @@ class Revision(models.Model):
         verbose_name_plural = _("earlier versions")
         indexes = [models.Index(fields=["thread", "post", "-written_at"])]
 
+    def __str__(self):
+        return f"Version of {self.written_at:%Y-%m-%d %H:%M} in thread {self.thread_id}"
+
 
 class ThreadReadState(models.Model):
     """When a member last read a thread: newer activity marks it unread for them."""
@@ -176,6 +179,9 @@ class ThreadReadState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "thread"], name="thread_read_state_unique")
         ]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.thread_id} at {self.last_read_at}"
 
 
 class Mention(models.Model):
@@ -201,6 +207,9 @@ class Mention(models.Model):
                 name="mention_once_per_post",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.user_id} mentioned in {self.thread_id}/{self.post_id}"
 
 
 class Report(models.Model):
@@ -253,6 +262,9 @@ class Report(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"Report {self.pk} ({self.status}) on {self.thread_id}/{self.post_id}"
+
 
 class ModerationEntry(models.Model):
     """Who pinned, locked, hid, moved or decided what, and when (for moderators)."""
@@ -283,6 +295,9 @@ class ModerationEntry(models.Model):
     class Meta:
         indexes = [models.Index(fields=["community", "-created_at"])]
 
+    def __str__(self):
+        return f"{self.action} by {self.actor_id}"
+
 
 class AnnouncementDelivery(models.Model):
     """An announcement emailed to one person: claimed before sending, so a retried
@@ -296,3 +311,6 @@ class AnnouncementDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["thread", "user"], name="announcement_delivery_once")
         ]
+
+    def __str__(self):
+        return f"Announcement {self.thread_id} sent to {self.user_id}"

@@ -107,9 +107,7 @@ def _clean_text(value: str, *, what: str) -> str:
 def _mention_candidates(thread_or_community, group=None) -> list[tuple[int, str]]:
     community = getattr(thread_or_community, "community", thread_or_community)
     return list(
-        permissions.users_mentionable_in(community, group=group).values_list(
-            "pk", "display_name"
-        )
+        permissions.users_mentionable_in(community, group=group).values_list("pk", "display_name")
     )
 
 

@@ -31,7 +31,5 @@ urlpatterns = [
     path(REPLY + "moderate/", views.reply_moderate, name="reply_moderate"),
     path(REPLY + "report/", views.reply_report, name="reply_report"),
     path("c/<slug:slug>/moderation/", views.moderation_queue, name="moderation"),
-    path(
-        "c/<slug:slug>/moderation/<int:report_id>/", views.report_decide, name="report_decide"
-    ),
+    path("c/<slug:slug>/moderation/<int:report_id>/", views.report_decide, name="report_decide"),
 ]

@@ -226,9 +226,7 @@ def reply_create(request, slug, thread_id):
 
 @login_required
 def thread_edit(request, slug, thread_id):
-    community, thread = _access_thread(
-        request, slug, thread_id, require=permissions.may_edit_post
-    )
+    community, thread = _access_thread(request, slug, thread_id, require=permissions.may_edit_post)
     form = ThreadEditForm(
         request.POST or None,
         initial={"title": thread.title, "body": thread.body},
@@ -285,8 +283,12 @@ def thread_history(request, slug, thread_id):
         "community": community,
         "thread": thread,
         "post": None,
-        "current": {"title": thread.title, "body": thread.body, "by": thread.author,
-                    "at": thread.edited_at or thread.created_at},
+        "current": {
+            "title": thread.title,
+            "body": thread.body,
+            "by": thread.author,
+            "at": thread.edited_at or thread.created_at,
+        },
         "revisions": selectors.revisions_of(thread=thread, post=None),
     }
     return render(request, "communities/discussions/history.html", context)
@@ -300,8 +302,12 @@ def reply_history(request, slug, thread_id, post_id):
         "community": community,
         "thread": thread,
         "post": post,
-        "current": {"title": "", "body": post.body, "by": post.author,
-                    "at": post.edited_at or post.created_at},
+        "current": {
+            "title": "",
+            "body": post.body,
+            "by": post.author,
+            "at": post.edited_at or post.created_at,
+        },
         "revisions": selectors.revisions_of(thread=thread, post=post),
     }
     return render(request, "communities/discussions/history.html", context)
@@ -310,9 +316,7 @@ def reply_history(request, slug, thread_id, post_id):
 @login_required
 @require_POST
 def thread_delete(request, slug, thread_id):
-    community, thread = _access_thread(
-        request, slug, thread_id, require=permissions.may_edit_post
-    )
+    community, thread = _access_thread(request, slug, thread_id, require=permissions.may_edit_post)
     services.thread_delete(thread=thread, actor=request.user)
     messages.success(request, _("Your thread is removed."))
     return redirect("discussions:list", community.slug)
@@ -321,7 +325,7 @@ def thread_delete(request, slug, thread_id):
 @login_required
 @require_POST
 def reply_delete(request, slug, thread_id, post_id):
-    community, thread, post = _access_reply(
+    _community, thread, post = _access_reply(
         request, slug, thread_id, post_id, require=permissions.may_edit_post
     )
     services.reply_delete(post=post, actor=request.user)
@@ -335,7 +339,7 @@ def reply_delete(request, slug, thread_id, post_id):
 @login_required
 @require_POST
 def accept_answer(request, slug, thread_id, post_id):
-    community, thread, post = _access_reply(request, slug, thread_id, post_id)
+    _community, thread, post = _access_reply(request, slug, thread_id, post_id)
     if not permissions.may_accept_answer(request.user, thread):
         raise PermissionDenied
     try:
@@ -350,7 +354,7 @@ def accept_answer(request, slug, thread_id, post_id):
 @login_required
 @require_POST
 def unaccept_answer(request, slug, thread_id):
-    community, thread = _access_thread(
+    _community, thread = _access_thread(
         request, slug, thread_id, require=permissions.may_accept_answer
     )
     try:
@@ -362,7 +366,7 @@ def unaccept_answer(request, slug, thread_id):
     return redirect(_thread_url(thread))
 
 
-# --- moderation ------------------------------------------------------------------------------------
+# --- moderation ----------------------------------------------------------------
 
 THREAD_ACTIONS = {
     "pin": (services.thread_set_pinned, "pinned", True, _("The thread is pinned.")),
@@ -377,7 +381,7 @@ THREAD_ACTIONS = {
 @login_required
 @require_POST
 def thread_moderate(request, slug, thread_id):
-    community, thread = _access_thread(
+    _community, thread = _access_thread(
         request, slug, thread_id, require=permissions.may_moderate_thread
     )
     action = THREAD_ACTIONS.get(request.POST.get("action", ""))
@@ -392,7 +396,7 @@ def thread_moderate(request, slug, thread_id):
 @login_required
 @require_POST
 def reply_moderate(request, slug, thread_id, post_id):
-    community, thread, post = _access_reply(request, slug, thread_id, post_id)
+    _community, thread, post = _access_reply(request, slug, thread_id, post_id)
     if not permissions.may_moderate_thread(request.user, thread):
         raise PermissionDenied
     action = request.POST.get("action", "")
@@ -538,6 +542,4 @@ def mention_suggestions(request, slug):
     people = selectors.mention_suggestions(
         community=community, group=group, text=request.GET.get("q", "")
     )
-    return JsonResponse(
-        {"results": [{"id": person.pk, "name": person.name} for person in people]}
-    )
+    return JsonResponse({"results": [{"id": person.pk, "name": person.name} for person in people]})

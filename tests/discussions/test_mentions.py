@@ -44,7 +44,11 @@ def test_a_token_renders_as_a_profile_link_and_stays_sanitised():
 
 def _thread(community, author, body="Hello", **extra):
     return services.thread_create(
-        community=community, author=author, kind=Thread.Kind.DISCUSSION, title="T", body=body,
+        community=community,
+        author=author,
+        kind=Thread.Kind.DISCUSSION,
+        title="T",
+        body=body,
         **extra,
     )
 
@@ -69,7 +73,9 @@ def test_only_people_who_may_read_the_thread_are_notified(active, community):
     other = CommunityFactory(visibility="private")
     MembershipFactory(community=other, user=outsider)
     # A token typed by hand for someone outside the community reaches no one.
-    _thread(community, active, body=f"{mention_token(name='Olu', user_id=outsider.pk)} @Olu Outsider")
+    _thread(
+        community, active, body=f"{mention_token(name='Olu', user_id=outsider.pk)} @Olu Outsider"
+    )
 
     assert not Notification.objects.filter(kind=Notification.Kind.MENTION).exists()
 

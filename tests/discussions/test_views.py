@@ -384,7 +384,7 @@ def test_a_private_community_home_shows_no_announcement_to_outsiders(client, out
     assert "Members only news" not in body
 
 
-# --- query budgets ----------------------------------------------------------------------------------
+# --- query budgets -------------------------------------------------------------
 
 LIST_QUERIES = 6
 THREAD_QUERIES = 11
@@ -394,7 +394,7 @@ THREAD_QUERIES = 11
 def test_the_list_costs_the_same_with_few_or_many_threads(
     client, community, replier, rows, django_assert_max_num_queries
 ):
-    for n in range(rows):
+    for _ in range(rows):
         ThreadFactory(community=community, author=UserFactory(), kind=Kind.QUESTION)
     client.force_login(replier)
     client.get(_list_url(community))

@@ -12,7 +12,6 @@ from communities.models import Post, Thread
 
 from ..xss import PAYLOADS, assert_inert, assert_links_safe
 
-
 # The page's own forms (reply, moderation, decisions), exactly as the templates write
 # them, are taken out first: what remains of <main> is member text and our markup.
 OWN_FORM = re.compile(
@@ -26,7 +25,9 @@ def _assert_safe(html):
     main = OWN_FORM.sub("", html.split("<main", 1)[1].split("</main>", 1)[0])
     assert_inert(main)
     # Member-written links carry rel="nofollow noopener"; the page's own links are ours.
-    assert_links_safe("".join(part.split("</div>", 1)[0] for part in main.split('class="post-body">')[1:]))
+    assert_links_safe(
+        "".join(part.split("</div>", 1)[0] for part in main.split('class="post-body">')[1:])
+    )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -39,13 +40,13 @@ def test_thread_and_reply_bodies_are_inert(client, community, active, replier, p
     )
     thread = Thread.objects.get()
     client.force_login(replier)
-    client.post(
-        reverse("discussions:reply", args=[community.slug, thread.pk]), {"body": payload}
-    )
+    client.post(reverse("discussions:reply", args=[community.slug, thread.pk]), {"body": payload})
     assert Post.objects.filter(thread=thread).count() == 1
     services.report_create(reporter=replier, thread=thread, reason=payload)
 
-    _assert_safe(client.get(reverse("discussions:thread", args=[community.slug, thread.pk])).content.decode())
+    _assert_safe(
+        client.get(reverse("discussions:thread", args=[community.slug, thread.pk])).content.decode()
+    )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -74,4 +75,6 @@ def test_edited_bodies_and_their_history_are_inert(client, community, active, co
         _assert_safe(client.get(reverse(name, args=args)).content.decode())
     services.report_create(reporter=active, thread=thread, post=post, reason=payload)
     client.force_login(core)
-    _assert_safe(client.get(reverse("discussions:moderation", args=[community.slug])).content.decode())
+    _assert_safe(
+        client.get(reverse("discussions:moderation", args=[community.slug])).content.decode()
+    )
