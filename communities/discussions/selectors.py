@@ -6,7 +6,15 @@ from communities.models import Community
 from membership import permissions
 from membership.models import User
 
-from .models import Post, Report, Revision, Thread, ThreadReadState, WorkingGroup
+from .models import (
+    ModerationEntry,
+    Post,
+    Report,
+    Revision,
+    Thread,
+    ThreadReadState,
+    WorkingGroup,
+)
 
 
 def thread_list(*, user, community: Community, kind: str | None = None) -> QuerySet[Thread]:
@@ -122,3 +130,12 @@ def mention_suggestions(
         Q(display_name__istartswith=text) | Q(display_name__icontains=" " + text)
     )
     return list(people.order_by("display_name", "pk")[:limit])
+
+
+def moderation_log(*, community: Community, limit: int = 20):
+    """The latest moderation actions in the community: who did what, and when."""
+    return (
+        ModerationEntry.objects.filter(community=community)
+        .select_related("actor", "thread")
+        .order_by("-created_at", "-pk")[:limit]
+    )

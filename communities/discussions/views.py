@@ -313,21 +313,29 @@ def reply_history(request, slug, thread_id, post_id):
     return render(request, "communities/discussions/history.html", context)
 
 
+def _confirm_delete(request, community, thread, post=None):
+    """Without JavaScript there is no pop-up: a page asks before anything is removed."""
+    context = {"community": community, "thread": thread, "post": post}
+    return render(request, "communities/discussions/delete.html", context)
+
+
 @login_required
-@require_POST
 def thread_delete(request, slug, thread_id):
     community, thread = _access_thread(request, slug, thread_id, require=permissions.may_edit_post)
+    if request.method != "POST":
+        return _confirm_delete(request, community, thread)
     services.thread_delete(thread=thread, actor=request.user)
     messages.success(request, _("Your thread is removed."))
     return redirect("discussions:list", community.slug)
 
 
 @login_required
-@require_POST
 def reply_delete(request, slug, thread_id, post_id):
-    _community, thread, post = _access_reply(
+    community, thread, post = _access_reply(
         request, slug, thread_id, post_id, require=permissions.may_edit_post
     )
+    if request.method != "POST":
+        return _confirm_delete(request, community, thread, post)
     services.reply_delete(post=post, actor=request.user)
     messages.success(request, _("Your reply is removed."))
     return redirect(_thread_url(thread))
@@ -481,6 +489,7 @@ def _render_queue(request, community, *, failed=None, failed_form=None, status=2
         "rows": rows,
         "decided": selectors.decided_reports(community=community),
         "hidden_threads": selectors.hidden_threads(community=community),
+        "log": selectors.moderation_log(community=community),
     }
     return render(request, "communities/discussions/moderation.html", context, status=status)
 

@@ -419,3 +419,51 @@ def test_the_thread_page_costs_the_same_with_few_or_many_replies(
     with django_assert_max_num_queries(THREAD_QUERIES):
         response = client.get(_thread_url(thread))
     assert len(response.context["replies"]) == rows
+
+
+def test_deleting_asks_first_then_shows_removed(client, community, replier):
+    post = PostFactory(thread=ThreadFactory(community=community), author=replier, body="Mine")
+    client.force_login(replier)
+    url = reverse("discussions:reply_delete", args=[community.slug, post.thread_id, post.pk])
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Delete your reply?" in response.content.decode()
+    post.refresh_from_db()
+    assert not post.is_removed
+
+    assert client.post(url).status_code == 302
+    body = client.get(_thread_url(post.thread)).content.decode()
+    assert "Removed: the author deleted this reply." in body and "Mine" not in body
+
+
+QUEUE_QUERIES = 8
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_moderation_queue_costs_the_same_with_few_or_many_reports(
+    client, community, core, rows, django_assert_max_num_queries
+):
+    for n in range(rows):
+        thread = ThreadFactory(community=community, author=UserFactory())
+        post = PostFactory(thread=thread, author=UserFactory()) if n % 2 else None
+        Report.objects.create(
+            community=community, thread=thread, post=post, reporter=UserFactory(), reason="x"
+        )
+        Report.objects.create(
+            community=community,
+            thread=thread,
+            reporter=UserFactory(),
+            reason="y",
+            status="dismissed",
+            decided_by=core,
+            decided_at=timezone.now(),
+        )
+        services.thread_set_pinned(thread=thread, actor=core, pinned=True)
+    client.force_login(core)
+    url = reverse("discussions:moderation", args=[community.slug])
+    client.get(url)
+
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        response = client.get(url)
+    assert len(response.context["rows"]) == rows
