@@ -101,3 +101,48 @@ def test_start_a_thread_with_a_mention_and_reply(page, world):
     page.get_by_role("button", name="Mark as the accepted answer").click()
     expect(page.get_by_role("heading", name="Accepted answer")).to_be_visible()
     _check(page, "discussions-question-answered")
+
+
+def test_report_a_reply_and_a_moderator_hides_it(page, world):
+    from communities.discussions import services
+
+    site, community = world["site"], world["community"]
+    core = MembershipFactory(community=community, level="core", user__display_name="Cy Core").user
+    thread = services.thread_create(
+        community=community,
+        author=world["asker"],
+        kind="discussion",
+        title="Weekend discharges",
+        body="Who discharges at weekends?",
+    )
+    services.reply_create(thread=thread, author=world["replier"], body="Buy cheap pills here")
+
+    _sign_in(page, site, world["asker"])
+    page.goto(f"{site}/c/{community.slug}/discussions/{thread.pk}/")
+    page.get_by_role("article", name="Reply by Pia Peripheral").get_by_role(
+        "link", name="Report"
+    ).click()
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    _check(page, "discussions-report-error")
+    page.get_by_label("What is wrong?").fill("Spam")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text("The moderators will look at your report.")).to_be_visible()
+
+    _sign_out(page)
+    _sign_in(page, site, core)
+    page.goto(f"{site}/c/{community.slug}/discussions/")
+    page.get_by_role("link", name="Moderation queue").click()
+    expect(page.get_by_role("heading", name="1 open report")).to_be_visible()
+    _check(page, "discussions-moderation-queue")
+    page.get_by_label("Resolve").check()
+    page.get_by_label("Hide the reported content").check()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("heading", name="0 open reports")).to_be_visible()
+
+    page.goto(f"{site}/c/{community.slug}/discussions/{thread.pk}/")
+    expect(page.get_by_text("Hidden by a moderator")).to_be_visible()
+    page.get_by_text("Moderate this thread").click()
+    page.get_by_role("button", name="Pin").click()
+    expect(page.get_by_text("The thread is pinned.")).to_be_visible()
+    _check(page, "discussions-thread-moderator")
