@@ -79,3 +79,8 @@ def render_with_mentions(source: str | None):
     if not source:
         return render_markdown(source)
     return render_markdown(MENTION_TOKEN.sub(_as_link, source))
+
+
+def plain_mentions(source: str | None) -> str:
+    """The source with each mention token shown as `@Name` (for plain-text emails)."""
+    return MENTION_TOKEN.sub(lambda match: "@" + match.group(1), source or "")

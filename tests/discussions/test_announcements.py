@@ -30,7 +30,7 @@ def test_every_member_but_the_author_gets_it_once_over_real_smtp(
             author=core,
             kind=Thread.Kind.ANNOUNCEMENT,
             title="Next meeting moved",
-            body="It is on **Tuesday** now.",
+            body="It is on **Tuesday** now. Ask @Ada Active.",
         )
 
     recipients = sorted(message["To"] for message in smtp_server.messages)
@@ -40,6 +40,8 @@ def test_every_member_but_the_author_gets_it_once_over_real_smtp(
     html = message.get_body(("html",)).get_content()
     assert "<strong>Tuesday</strong>" in html
     assert f"/discussions/{thread.pk}/" in html
+    text = message.get_body(("plain",)).get_content()
+    assert "Ask @Ada Active." in text and "member:" not in text
 
     # A retry, or a second run, sends nothing more.
     assert tasks.send_announcement(thread_id=thread.pk) == 0
