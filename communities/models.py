@@ -136,4 +136,15 @@ class Charter(TimeStampedModel):
 
 # Models of the community's sub-packages, registered with this app.
 from .activity.models import Activity  # noqa: E402, F401
-from .discussions.models import Post, Thread, WorkingGroup, WorkingGroupMember  # noqa: E402, F401
+from .discussions.models import (  # noqa: E402, F401
+    AnnouncementDelivery,
+    Mention,
+    ModerationEntry,
+    Post,
+    Report,
+    Revision,
+    Thread,
+    ThreadReadState,
+    WorkingGroup,
+    WorkingGroupMember,
+)

@@ -25,6 +25,7 @@ from membership.models import Membership
 from membership.services import invitation_token
 
 from . import selectors, services
+from .discussions.selectors import announcements_for_home
 from .filters import CommunityDirectoryFilter
 from .forms import CharterForm, CommunityCreateForm, CommunitySettingsForm, DeclineForm
 from .models import Charter, Community
@@ -245,6 +246,7 @@ def community_home(request, slug):
         "may_see_audit_log": permissions.may_see_audit_log(user, community),
         "may_edit_charter": permissions.may_edit_charter(user, community),
         "may_approve": permissions.may_approve_communities(user),
+        "announcements": announcements_for_home(user=user, community=community),
     }
     return render(request, "communities/community_home.html", context)
 

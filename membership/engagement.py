@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from communities.models import Charter, Community
+from communities.models import Charter, Community, Post, Thread
 
 from .models import LevelSuggestion, Membership
 
@@ -52,11 +52,32 @@ def knowledge_items_published(community: Community, since: datetime) -> dict[int
     from knowledge.selectors import published_items_by_author
 
     return published_items_by_author(community, since)
+def threads_started(community: Community, since: datetime) -> dict[int, int]:
+    """Discussions, questions and announcements started (removed ones do not count)."""
+    rows = (
+        Thread.objects.filter(community=community, created_at__gte=since, deleted_at=None)
+        .exclude(author_id=None)
+        .values("author_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["author_id"]: row["n"] for row in rows}
+
+
+def replies_posted(community: Community, since: datetime) -> dict[int, int]:
+    rows = (
+        Post.objects.filter(thread__community=community, created_at__gte=since, deleted_at=None)
+        .exclude(author_id=None)
+        .values("author_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["author_id"]: row["n"] for row in rows}
 
 
 CONTRIBUTION_SOURCES: list[Callable[[Community, datetime], dict[int, int]]] = [
     charter_revisions,
     knowledge_items_published,
+    threads_started,
+    replies_posted,
 ]
 
 

@@ -617,3 +617,63 @@ def items_readable_by(user) -> QuerySet:
     )
     unpublished = ~Q(status=KnowledgeItem.Status.PUBLISHED) & (_moderates(user) | authored)
     return items.filter(published | unpublished)
+# --- discussions: moderation, answers, reports, mentions ------------------------------
+
+
+def may_see_hidden_content(user, community: Community) -> bool:
+    """Moderators see hidden threads and replies, marked as hidden."""
+    return may_moderate(user, community)
+
+
+def may_moderate_thread(user, thread: Thread) -> bool:
+    """Pin, lock, hide and move: the community's moderators (core, facilitators, admins)."""
+    return may_moderate(user, thread.community)
+
+
+def may_accept_answer(user, thread: Thread) -> bool:
+    """The question's author or a moderator marks (or unmarks) the accepted answer."""
+    if thread.kind != Thread.Kind.QUESTION or thread.is_removed:
+        return False
+    if not may_read_thread(user, thread):
+        return False
+    return (user.is_authenticated and thread.author_id == user.pk) or may_moderate(
+        user, thread.community
+    )
+
+
+def may_report(user, thread: Thread) -> bool:
+    """Signed-in readers report a thread or a reply in it to the moderators."""
+    return user.is_authenticated and may_read_thread(user, thread)
+
+
+def may_see_moderation_queue(user, community: Community) -> bool:
+    return may_moderate(user, community)
+
+
+def communities_moderated_by(user) -> QuerySet[Community]:
+    """Where a moderator may move a thread to."""
+    communities = Community.objects.filter(status=Community.Status.ACTIVE)
+    if is_platform_admin(user):
+        return communities
+    if not user.is_authenticated:
+        return communities.none()
+    return communities.filter(_granted_filter(user, Perm.MODERATE))
+
+
+def users_mentionable_in(community: Community, *, group=None) -> QuerySet[User]:
+    """Whom an author may reach with a mention: members of the community, and for a
+    working group's thread, members of the group. Never anyone else."""
+    people = User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(community=community).values("user_id"),
+    )
+    if group is not None:
+        people = people.filter(
+            pk__in=WorkingGroupMember.objects.filter(group=group).values("user_id")
+        )
+    return people
+
+
+def may_suggest_mentions(user, community: Community) -> bool:
+    """The mention autocomplete lists members: for people who may write here."""
+    return may_participate(user, community)

@@ -131,3 +131,186 @@ class Post(TimeStampedModel):
     @property
     def is_removed(self) -> bool:
         return self.deleted_at is not None
+
+
+# --- added by the discussions feature ------------------------------------------------
+
+
+class Revision(models.Model):
+    """An earlier version of a thread's opening message or of a reply, kept on edit.
+
+    The current text lives on the Thread or Post; each edit first saves what was
+    there before, so the history page lists every version with who wrote it.
+    """
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="revisions")
+    # Empty for the thread's opening message.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    # Who wrote this version and when it was current from.
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        indexes = [models.Index(fields=["thread", "post", "-written_at"])]
+
+    def __str__(self):
+        return f"Version of {self.written_at:%Y-%m-%d %H:%M} in thread {self.thread_id}"
+
+
+class ThreadReadState(models.Model):
+    """When a member last read a thread: newer activity marks it unread for them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_read_states"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
+    last_read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="thread_read_state_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.thread_id} at {self.last_read_at}"
+
+
+class Mention(models.Model):
+    """Someone was notified of being mentioned in a post: once per person per post."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="mentions")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "user"],
+                condition=models.Q(post=None),
+                name="mention_once_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["post", "user"],
+                condition=models.Q(post__isnull=False),
+                name="mention_once_per_post",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} mentioned in {self.thread_id}/{self.post_id}"
+
+
+class Report(models.Model):
+    """A reader's report of a thread or reply, for the community's moderators."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="reports"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reports")
+    # Empty when the thread itself (its opening message) is reported.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("what is wrong"), max_length=1000)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=300, blank=True)
+    content_hidden = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["community", "status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "thread"],
+                condition=models.Q(status="open", post=None),
+                name="report_open_once_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "post"],
+                condition=models.Q(status="open", post__isnull=False),
+                name="report_open_once_per_post",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "resolved", "dismissed"]),
+                name="report_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Report {self.pk} ({self.status}) on {self.thread_id}/{self.post_id}"
+
+
+class ModerationEntry(models.Model):
+    """Who pinned, locked, hid, moved or decided what, and when (for moderators)."""
+
+    class Action(models.TextChoices):
+        PINNED = "pinned", _("pinned")
+        UNPINNED = "unpinned", _("unpinned")
+        LOCKED = "locked", _("locked")
+        UNLOCKED = "unlocked", _("unlocked")
+        HIDDEN = "hidden", _("hid")
+        UNHIDDEN = "unhidden", _("unhid")
+        MOVED = "moved", _("moved")
+        REPORT_RESOLVED = "report_resolved", _("resolved a report on")
+        REPORT_DISMISSED = "report_dismissed", _("dismissed a report on")
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="moderation_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action)
+    thread = models.ForeignKey(Thread, on_delete=models.SET_NULL, null=True, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, related_name="+")
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.action} by {self.actor_id}"
+
+
+class AnnouncementDelivery(models.Model):
+    """An announcement emailed to one person: claimed before sending, so a retried
+    task never sends it twice."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="announcement_delivery_once")
+        ]
+
+    def __str__(self):
+        return f"Announcement {self.thread_id} sent to {self.user_id}"
