@@ -25,6 +25,7 @@ from membership.models import Membership
 from membership.services import invitation_token
 
 from . import selectors, services
+from .activity import selectors as activity_selectors
 from .filters import CommunityDirectoryFilter
 from .forms import CharterForm, CommunityCreateForm, CommunitySettingsForm, DeclineForm
 from .models import Charter, Community
@@ -46,6 +47,7 @@ def home(request):
             "pending_requests": list(
                 membership_selectors.join_requests_waiting_for(user=request.user)
             ),
+            "new_in_my_communities": activity_selectors.home_feed_latest(user=request.user),
         }
     else:
         context = {
@@ -245,6 +247,11 @@ def community_home(request, slug):
         "may_see_audit_log": permissions.may_see_audit_log(user, community),
         "may_edit_charter": permissions.may_edit_charter(user, community),
         "may_approve": permissions.may_approve_communities(user),
+        "latest_activities": activity_selectors.community_feed_latest(
+            user=user, community=community
+        )
+        if may_read
+        else None,
     }
     return render(request, "communities/community_home.html", context)
 
