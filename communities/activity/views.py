@@ -23,11 +23,15 @@ def community_feed(request, slug):
         user=request.user, community=community, cursor=request.GET.get(CURSOR_PARAM)
     )
     context = {"community": community, "page": page, "activities": page.items}
-    return render_page_or_fragment(request, "communities/activity/community_feed.html", FRAGMENT, context)
+    return render_page_or_fragment(
+        request, "communities/activity/community_feed.html", FRAGMENT, context
+    )
 
 
 @login_required
 def home_feed(request):
     page = selectors.home_feed_page(user=request.user, cursor=request.GET.get(CURSOR_PARAM))
     context = {"page": page, "activities": page.items}
-    return render_page_or_fragment(request, "communities/activity/home_feed.html", FRAGMENT, context)
+    return render_page_or_fragment(
+        request, "communities/activity/home_feed.html", FRAGMENT, context
+    )

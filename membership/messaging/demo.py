@@ -7,8 +7,8 @@ by its recipient and title, each "joined" activity by its membership.
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from communities.models import Activity
 from communities.activity.services import activity_record
+from communities.models import Activity
 from membership.models import Membership, Message, Notification
 from membership.notifications.services import notify
 
@@ -65,8 +65,18 @@ def _seed_notifications(users, communities) -> None:
     home = reverse("communities:home", args=[opioids.slug])
     charter = reverse("communities:charter", args=[opioids.slug])
     rows = [
-        (Notification.Kind.MENTION, users["active@example.org"], "Tapering plans that worked", home),
-        (Notification.Kind.ANNOUNCEMENT, users["facilitator@example.org"], "Spring online meeting", home),
+        (
+            Notification.Kind.MENTION,
+            users["active@example.org"],
+            "Tapering plans that worked",
+            home,
+        ),
+        (
+            Notification.Kind.ANNOUNCEMENT,
+            users["facilitator@example.org"],
+            "Spring online meeting",
+            home,
+        ),
         (Notification.Kind.REVIEW_DUE, None, "Charter of Safer Opioid Prescribing", charter),
     ]
     for kind, actor, title, url in rows:

@@ -29,8 +29,10 @@ class ConversationStartForm(forms.Form):
         label=_("Subject (optional)"),
         max_length=150,
         required=False,
-        help_text=_("Useful for a group. A message to one person without a subject "
-                    "continues your conversation with them."),
+        help_text=_(
+            "Useful for a group. A message to one person without a subject "
+            "continues your conversation with them."
+        ),
     )
     body = forms.CharField(
         label=_("Message"),

@@ -103,9 +103,7 @@ class Block(models.Model):
         verbose_name_plural = _("blocks")
         constraints = [
             models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
-            models.CheckConstraint(
-                condition=~Q(blocker=F("blocked")), name="block_not_self"
-            ),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="block_not_self"),
         ]
 
     def __str__(self):

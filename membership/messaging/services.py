@@ -62,9 +62,7 @@ def conversation_start(
     if len(people) + 1 > MAX_PARTICIPANTS:
         raise ValidationError(
             {
-                "recipients": _(
-                    "A conversation can have at most %(count)d people, you included."
-                )
+                "recipients": _("A conversation can have at most %(count)d people, you included.")
                 % {"count": MAX_PARTICIPANTS}
             },
             code="too_many",
@@ -89,7 +87,10 @@ def conversation_start(
     )
     ConversationParticipant.objects.bulk_create(
         [ConversationParticipant(conversation=conversation, user=starter, last_read_at=now)]
-        + [ConversationParticipant(conversation=conversation, user=person) for person in people.values()]
+        + [
+            ConversationParticipant(conversation=conversation, user=person)
+            for person in people.values()
+        ]
     )
     Message.objects.create(conversation=conversation, sender=starter, body=body, created_at=now)
     return conversation

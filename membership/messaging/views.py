@@ -205,7 +205,8 @@ def block(request, person_id):
     else:
         messages.success(
             request,
-            _("You blocked %(name)s. Neither of you can message the other.") % {"name": person.name},
+            _("You blocked %(name)s. Neither of you can message the other.")
+            % {"name": person.name},
         )
     return redirect(_safe_next(request, "messaging:blocked"))
 

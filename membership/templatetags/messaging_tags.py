@@ -27,3 +27,9 @@ def may_message(sender, recipient) -> bool:
     return bool(getattr(sender, "is_authenticated", False)) and permissions.may_message(
         sender, recipient
     )
+
+
+@register.simple_tag
+def capture_names(participants) -> str:
+    """The names of conversation participants, comma-separated (escaped on output)."""
+    return ", ".join(str(participant.user.name) for participant in participants)

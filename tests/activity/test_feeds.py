@@ -66,7 +66,9 @@ def test_a_private_community_feed_is_for_its_readers_only(client, outsider):
 
 
 def test_closed_working_group_rows_show_only_to_its_members_and_moderators(client, community):
-    group = WorkingGroup.objects.create(community=community, name="Leaflet", slug="leaflet", is_closed=True)
+    group = WorkingGroup.objects.create(
+        community=community, name="Leaflet", slug="leaflet", is_closed=True
+    )
     ActivityFactory(community=community, group=group, title=f"{SECRET} minutes")
     in_group = MembershipFactory(community=community).user
     WorkingGroupMember.objects.create(group=group, user=in_group)

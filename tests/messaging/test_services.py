@@ -26,7 +26,9 @@ def test_strangers_cannot_message_each_other(db):
     assert not Conversation.objects.exists()
 
 
-def test_members_of_a_shared_community_and_its_facilitators_may_message(community, peripheral, core):
+def test_members_of_a_shared_community_and_its_facilitators_may_message(
+    community, peripheral, core
+):
     facilitator = FacilitatorAssignmentFactory(community=community).user
 
     assert permissions.may_message(peripheral, core)

@@ -302,7 +302,9 @@ def test_inbox_query_count_is_fixed(client, community, django_assert_num_queries
 
 
 @pytest.mark.parametrize("rows", [3, 40])
-def test_conversation_query_count_is_fixed(client, peripheral, core, django_assert_num_queries, rows):
+def test_conversation_query_count_is_fixed(
+    client, peripheral, core, django_assert_num_queries, rows
+):
     conversation = conversation_between(
         peripheral, [core], replies=[(core, f"Reply {n}") for n in range(rows)]
     )

@@ -52,7 +52,8 @@ def test_following_a_notification_marks_it_read_and_goes_there(client, outsider)
 
 
 @pytest.mark.parametrize(
-    "url", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", ""]
+    "url",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", ""],
 )
 def test_following_never_leaves_the_site(client, outsider, url):
     found = NotificationFactory(recipient=outsider, url=url)

@@ -58,7 +58,7 @@ POSTS: dict = {
 
 
 def build(world) -> dict:
-    from membership.messaging.services import conversation_start, message_send, message_report
+    from membership.messaging.services import conversation_start, message_report, message_send
     from membership.models import Notification
     from membership.notifications.services import notify
 
