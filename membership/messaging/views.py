@@ -59,7 +59,11 @@ def inbox(request):
             if seat.user_id != request.user.pk and seat.left_at is None
         ]
         rows.append({"conversation": conversation, "others": others})
-    context = {"rows": rows, "page": page}
+    context = {
+        "rows": rows,
+        "page": page,
+        "may_review_reports": permissions.may_review_message_reports(request.user),
+    }
     return render(request, "membership/messaging/inbox.html", context)
 
 
