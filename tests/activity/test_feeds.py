@@ -134,7 +134,7 @@ def test_the_signed_in_home_page_previews_new_in_my_communities(client, outsider
 
     body = client.get(reverse("home")).content.decode()
 
-    assert "New in my communities" in body
+    assert "New in your communities" in body
     assert "Row 6" in body and "Row 2" in body and "Row 1" not in body
     assert HOME_FEED in body
 
