@@ -25,6 +25,7 @@ from membership.models import Membership
 from membership.services import invitation_token
 
 from . import selectors, services
+from .activity import selectors as activity_selectors
 from .discussions.selectors import announcements_for_home
 from .filters import CommunityDirectoryFilter
 from .forms import CharterForm, CommunityCreateForm, CommunitySettingsForm, DeclineForm
@@ -47,6 +48,7 @@ def home(request):
             "pending_requests": list(
                 membership_selectors.join_requests_waiting_for(user=request.user)
             ),
+            "new_in_my_communities": activity_selectors.home_feed_latest(user=request.user),
         }
     else:
         context = {
@@ -247,6 +249,11 @@ def community_home(request, slug):
         "may_edit_charter": permissions.may_edit_charter(user, community),
         "may_approve": permissions.may_approve_communities(user),
         "announcements": announcements_for_home(user=user, community=community),
+        "latest_activities": activity_selectors.community_feed_latest(
+            user=user, community=community
+        )
+        if may_read
+        else None,
     }
     return render(request, "communities/community_home.html", context)
 

@@ -52,6 +52,8 @@ def knowledge_items_published(community: Community, since: datetime) -> dict[int
     from knowledge.selectors import published_items_by_author
 
     return published_items_by_author(community, since)
+
+
 def threads_started(community: Community, since: datetime) -> dict[int, int]:
     """Discussions, questions and announcements started (removed ones do not count)."""
     rows = (

@@ -370,4 +370,5 @@ class CommunityGroupObjectPermission(GroupObjectPermissionBase):
 
 
 # Models of the app's sub-packages, registered with this app.
+from .messaging.models import Block, Conversation, ConversationParticipant, Message, MessageReport  # noqa: E402, F401
 from .notifications.models import Notification  # noqa: E402, F401

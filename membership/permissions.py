@@ -617,6 +617,8 @@ def items_readable_by(user) -> QuerySet:
     )
     unpublished = ~Q(status=KnowledgeItem.Status.PUBLISHED) & (_moderates(user) | authored)
     return items.filter(published | unpublished)
+
+
 # --- discussions: moderation, answers, reports, mentions ------------------------------
 
 
@@ -677,3 +679,76 @@ def users_mentionable_in(community: Community, *, group=None) -> QuerySet[User]:
 def may_suggest_mentions(user, community: Community) -> bool:
     """The mention autocomplete lists members: for people who may write here."""
     return may_participate(user, community)
+
+
+# --- messaging ----------------------------------------------------------------
+#
+# Members write privately to people they share a community with (as members or
+# facilitators); never to strangers, and never across a block in either direction.
+# A conversation is private to its present participants: everyone else, platform
+# admins included, is told it does not exist. Reported messages are reviewed by the
+# facilitation team, who see only the text the reporter chose to share.
+
+from .messaging.models import Block  # noqa: E402
+
+
+def _community_ids_involving(user) -> set[int]:
+    cache = user.__dict__.get("_involving_community_ids")
+    if cache is None:
+        cache = set(communities_involving(user).values_list("pk", flat=True))
+        user.__dict__["_involving_community_ids"] = cache
+    return cache
+
+
+def people_reachable_by(user) -> QuerySet[User]:
+    """Active people the user may start a conversation with (for the recipient picker)."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    shared = communities_involving(user).values("pk")
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(pk=user.pk)
+        .filter(
+            Q(Exists(Membership.objects.filter(user=OuterRef("pk"), community__in=shared)))
+            | Q(
+                Exists(
+                    FacilitatorAssignment.objects.filter(user=OuterRef("pk"), community__in=shared)
+                )
+            )
+        )
+        .exclude(Exists(Block.objects.filter(blocker=user, blocked=OuterRef("pk"))))
+        .exclude(Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=user)))
+    )
+
+
+def may_message(sender, recipient) -> bool:
+    """May `sender` start a conversation with `recipient`?"""
+    if not (sender.is_authenticated and sender.is_active and recipient.is_active):
+        return False
+    if sender.pk == recipient.pk:
+        return False
+    if not _community_ids_involving(sender) & _community_ids_involving(recipient):
+        return False
+    return not Block.objects.filter(
+        Q(blocker=sender, blocked=recipient) | Q(blocker=recipient, blocked=sender)
+    ).exists()
+
+
+def may_read_conversation(user, seat) -> bool:
+    """`seat` is the user's participant row in the conversation, or None."""
+    return bool(user.is_authenticated and seat is not None and seat.left_at is None)
+
+
+def may_reply_in_conversation(user, seat, others) -> bool:
+    """Present participants reply while someone else is still there and no one left
+    in the conversation has blocked them or been blocked by them. `others` are the
+    other present participants' user ids."""
+    if not (may_read_conversation(user, seat) and user.is_active and others):
+        return False
+    return not Block.objects.filter(
+        Q(blocker=user, blocked_id__in=others) | Q(blocker_id__in=others, blocked=user)
+    ).exists()
+
+
+def may_review_message_reports(user) -> bool:
+    return is_facilitator(user)

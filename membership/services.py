@@ -269,6 +269,7 @@ def join_request_approve(*, join_request: JoinRequest, actor: User) -> Membershi
         action=Action.REQUEST_APPROVED,
     )
     tasks.notify_join_decision.delay_on_commit(join_request_id=join_request.pk)
+    _notify_join_decision(join_request, actor)
     return membership
 
 
@@ -289,7 +290,26 @@ def join_request_decline(*, join_request: JoinRequest, actor: User, reason: str)
         reason=reason,
     )
     tasks.notify_join_decision.delay_on_commit(join_request_id=join_request.pk)
+    _notify_join_decision(join_request, actor)
     return join_request
+
+
+def _notify_join_decision(join_request: JoinRequest, actor: User) -> None:
+    """In the requester's notification centre too (the email says which way it went)."""
+    from django.urls import reverse
+
+    from .notifications.models import Notification
+    from .notifications.services import notify
+
+    community = join_request.community
+    notify(
+        [join_request.user],
+        kind=Notification.Kind.JOIN_DECISION,
+        actor=actor,
+        title=community.name,
+        url=reverse("communities:home", args=[community.slug]),
+        community=community,
+    )
 
 
 @transaction.atomic

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "copplatform.context_processors.site",
+                "membership.messaging.context_processors.nav_counts",
             ],
         },
     },

@@ -273,7 +273,7 @@ def _add_experts(communities, count, *, start=0):
 
 
 # session, user, count, page of people, their tags, their readable memberships
-SEARCH_QUERIES = 6
+SEARCH_QUERIES = 7  # with the nav unread counts
 
 
 def test_a_search_costs_the_same_queries_for_few_and_many_people(

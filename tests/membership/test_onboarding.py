@@ -343,7 +343,7 @@ def _add_members(community, steps, count, *, start=0):
 
 # session, user, community, the viewer's permissions on it, member counts, step count,
 # paginator count, the page of members with their users and steps done
-PROGRESS_QUERIES = 8
+PROGRESS_QUERIES = 9  # with the nav unread counts
 
 
 def test_progress_costs_the_same_queries_for_few_and_many_members(
