@@ -25,6 +25,7 @@ from membership.models import Membership
 from membership.services import invitation_token
 
 from . import selectors, services
+from .events import selectors as events_selectors
 from .filters import CommunityDirectoryFilter
 from .forms import CharterForm, CommunityCreateForm, CommunitySettingsForm, DeclineForm
 from .models import Charter, Community
@@ -46,6 +47,7 @@ def home(request):
             "pending_requests": list(
                 membership_selectors.join_requests_waiting_for(user=request.user)
             ),
+            "events_block": events_selectors.home_block(user=request.user),
         }
     else:
         context = {
@@ -245,6 +247,9 @@ def community_home(request, slug):
         "may_see_audit_log": permissions.may_see_audit_log(user, community),
         "may_edit_charter": permissions.may_edit_charter(user, community),
         "may_approve": permissions.may_approve_communities(user),
+        "events_block": events_selectors.community_home_block(community=community, viewer=user)
+        if may_read and community.status == Community.Status.ACTIVE
+        else None,
     }
     return render(request, "communities/community_home.html", context)
 

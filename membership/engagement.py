@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from communities.events.selectors import attendance_by_member
 from communities.models import Charter, Community
 
 from .models import LevelSuggestion, Membership
@@ -49,6 +50,7 @@ def charter_revisions(community: Community, since: datetime) -> dict[int, int]:
 
 CONTRIBUTION_SOURCES: list[Callable[[Community, datetime], dict[int, int]]] = [
     charter_revisions,
+    attendance_by_member,  # meetings attended (communities/events)
 ]
 
 
