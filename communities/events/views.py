@@ -334,11 +334,11 @@ def _agenda_item(occurrence, item_id) -> AgendaItem:
 
 @login_required
 @require_POST
-def agenda_decide(request, slug, event_id, occurrence_id, item_id):
+def agenda_decide(request, slug, event_id, occurrence_id, agenda_item_id):
     event, occurrence = _occurrence(
         request, slug, event_id, occurrence_id, require=permissions.may_manage_event
     )
-    item = _agenda_item(occurrence, item_id)
+    item = _agenda_item(occurrence, agenda_item_id)
     decision = request.POST.get("decision")
     if decision not in ("accept", "decline"):
         messages.error(request, _("Choose to accept or decline the item."))
@@ -349,11 +349,11 @@ def agenda_decide(request, slug, event_id, occurrence_id, item_id):
 
 @login_required
 @require_POST
-def agenda_move(request, slug, event_id, occurrence_id, item_id):
+def agenda_move(request, slug, event_id, occurrence_id, agenda_item_id):
     event, occurrence = _occurrence(
         request, slug, event_id, occurrence_id, require=permissions.may_manage_event
     )
-    item = _agenda_item(occurrence, item_id)
+    item = _agenda_item(occurrence, agenda_item_id)
     try:
         services.agenda_item_move(
             item=item, actor=request.user, direction=request.POST.get("direction", "")
@@ -435,11 +435,11 @@ def action_create(request, slug, event_id, occurrence_id):
 
 @login_required
 @require_POST
-def action_status(request, slug, action_id):
+def action_status(request, slug, meeting_action_id):
     community = _readable_community(request, slug)
     action = (
         Action.objects.select_related("community", "occurrence__event__community")
-        .filter(community=community, pk=action_id)
+        .filter(community=community, pk=meeting_action_id)
         .first()
     )
     if action is None:
@@ -490,9 +490,9 @@ def calendar_revoke(request):
     return redirect("events:calendar_settings")
 
 
-def calendar_feed(request, token):
+def calendar_feed(request, feed_token):
     """For calendar apps: no session; the token is the key. Unknown or revoked: 404."""
-    feed = selectors.feed_of(token=token)
+    feed = selectors.feed_of(token=feed_token)
     if feed is None:
         raise Http404
     content = build_calendar(
