@@ -35,9 +35,9 @@ def _fill(community, organiser, n):
     return series, meeting
 
 
-LIST_BUDGET = 12
-EVENT_BUDGET = 12
-MEETING_BUDGET = 22
+LIST_BUDGET = 6
+EVENT_BUDGET = 6
+MEETING_BUDGET = 10
 
 
 @pytest.mark.parametrize(
