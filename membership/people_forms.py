@@ -68,6 +68,7 @@ class ProfileForm(forms.Form):
 
     def clean_time_zone(self) -> str | None:
         return self.cleaned_data["time_zone"] or None
+
     SHARING_FIELDS = (
         "share_organisation",
         "share_stakeholder_type",

@@ -471,9 +471,7 @@ def may_manage_event(user, event) -> bool:
     if may_moderate(user, community):
         return True
     return (
-        user.is_authenticated
-        and event.organiser_id == user.pk
-        and may_participate(user, community)
+        user.is_authenticated and event.organiser_id == user.pk and may_participate(user, community)
     )
 
 

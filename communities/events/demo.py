@@ -111,7 +111,9 @@ def seed(users: dict, communities: dict) -> None:
     )
     if huddle is not None:
         past, upcoming = _split(huddle)
-        services.attendance_record(occurrence=past[-1], actor=core, user_ids=[core.pk, peripheral.pk])
+        services.attendance_record(
+            occurrence=past[-1], actor=core, user_ids=[core.pk, peripheral.pk]
+        )
         next_huddle = upcoming[0]
         services.rsvp_set(occurrence=next_huddle, user=core, response="going")
         services.rsvp_set(occurrence=next_huddle, user=peripheral, response="maybe")

@@ -83,13 +83,18 @@ class EventForm(_ScheduleMixin, forms.Form):
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Markdown: **bold**, lists, [links](https://…). Members can propose items too."),
+        help_text=_(
+            "Markdown: **bold**, lists, [links](https://…). Members can propose items too."
+        ),
     )
     starts_at = WallClockField(label=_("Starts"))
     ends_at = WallClockField(label=_("Ends"))
     time_zone = TimeZoneField(help_text=_("The time zone the times above are in."))
     place = forms.CharField(
-        label=_("Place"), max_length=200, required=False, help_text=_("A room and address, or leave empty for online only.")
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("A room and address, or leave empty for online only."),
     )
     online_url = forms.URLField(
         label=_("Online meeting link"),
@@ -99,7 +104,11 @@ class EventForm(_ScheduleMixin, forms.Form):
         help_text=_("Shown only to signed-in people who can read this community."),
     )
     capacity = forms.IntegerField(
-        label=_("Places"), min_value=1, max_value=100000, required=False, help_text=_("Leave empty for no limit. Beyond it, people join a waiting list.")
+        label=_("Places"),
+        min_value=1,
+        max_value=100000,
+        required=False,
+        help_text=_("Leave empty for no limit. Beyond it, people join a waiting list."),
     )
     recurrence = forms.ChoiceField(label=_("Repeats"), choices=Event.Recurrence.choices)
     repeat_until = forms.DateField(
@@ -139,13 +148,12 @@ class EventForm(_ScheduleMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         self._to_utc(cleaned)
-        recurrence = cleaned.get("recurrence")
-        if recurrence and recurrence != Event.Recurrence.NONE:
-            if not cleaned.get("repeat_until") and not cleaned.get("repeat_count"):
-                self.add_error(
-                    "repeat_until",
-                    _("Say when the meetings stop: a last date or a number of meetings."),
-                )
+        repeats = cleaned.get("recurrence") not in (None, "", Event.Recurrence.NONE)
+        if repeats and not cleaned.get("repeat_until") and not cleaned.get("repeat_count"):
+            self.add_error(
+                "repeat_until",
+                _("Say when the meetings stop: a last date or a number of meetings."),
+            )
         return cleaned
 
 
@@ -153,10 +161,16 @@ class OccurrenceForm(_ScheduleMixin, forms.Form):
     starts_at = WallClockField(label=_("Starts"))
     ends_at = WallClockField(label=_("Ends"))
     title_override = forms.CharField(
-        label=_("Title for this meeting"), max_length=200, required=False, help_text=_("Leave empty to use the event's title.")
+        label=_("Title for this meeting"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the event's title."),
     )
     place_override = forms.CharField(
-        label=_("Place for this meeting"), max_length=200, required=False, help_text=_("Leave empty to use the event's place.")
+        label=_("Place for this meeting"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the event's place."),
     )
 
     def __init__(self, *args, occurrence, **kwargs):
@@ -216,7 +230,9 @@ class ActionForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=200)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     due_on = forms.DateField(
-        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     charter_aim = forms.CharField(
         label=Action._meta.get_field("charter_aim").verbose_name.capitalize(),

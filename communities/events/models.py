@@ -93,10 +93,16 @@ class EventOccurrence(TimeStampedModel):
     ends_at = models.DateTimeField(_("ends"))
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     title_override = models.CharField(
-        _("title for this meeting"), max_length=200, blank=True, help_text=_("Leave empty to use the event's title.")
+        _("title for this meeting"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the event's title."),
     )
     place_override = models.CharField(
-        _("place for this meeting"), max_length=200, blank=True, help_text=_("Leave empty to use the event's place.")
+        _("place for this meeting"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the event's place."),
     )
     minutes = models.TextField(_("minutes"), blank=True, max_length=20000, help_text=MARKDOWN_HELP)
     minutes_updated_at = models.DateTimeField(null=True, blank=True)
@@ -107,7 +113,9 @@ class EventOccurrence(TimeStampedModel):
         verbose_name_plural = _("meetings")
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "position"], name="occurrence_position_unique"),
+            models.UniqueConstraint(
+                fields=["event", "position"], name="occurrence_position_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="occurrence_ends_after_start",
@@ -145,7 +153,9 @@ class Rsvp(TimeStampedModel):
         NOT_GOING = "not_going", _("Not going")
 
     occurrence = models.ForeignKey(EventOccurrence, on_delete=models.CASCADE, related_name="rsvps")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    )
     response = models.CharField(max_length=12, choices=Response)
     # When the member joined the waiting list: promotion goes in this order.
     waiting_since = models.DateTimeField(null=True, blank=True)
@@ -218,6 +228,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["occurrence", "user"], name="attendance_unique")
         ]
 
+    def __str__(self):
+        return f"{self.user_id} at {self.occurrence_id}"
+
 
 class Action(TimeStampedModel):
     """Something a meeting decided someone would do."""
@@ -286,6 +299,9 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["occurrence", "user"], name="reminder_once_per_person")
         ]
+
+    def __str__(self):
+        return f"Reminder to {self.user_id} for {self.occurrence_id}"
 
 
 def new_feed_token() -> str:

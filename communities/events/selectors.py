@@ -142,7 +142,9 @@ def open_actions_for_owner(*, user) -> list[Action]:
     return with_update_rights(list(actions[:HOME_ACTIONS_LIMIT]), viewer=user)
 
 
-def upcoming_for_user(*, user, now: datetime | None = None, limit: int = 5) -> list[EventOccurrence]:
+def upcoming_for_user(
+    *, user, now: datetime | None = None, limit: int = 5
+) -> list[EventOccurrence]:
     """My next meetings: those I replied going or maybe to, that I may still read."""
     if not user.is_authenticated:
         return []
@@ -168,7 +170,11 @@ def occurrences_for_event_export(*, event: Event) -> QuerySet[EventOccurrence]:
 def feed_of(*, token: str) -> CalendarFeed | None:
     if not token:
         return None
-    return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
 
 
 def occurrences_for_feed(*, user, now: datetime | None = None) -> QuerySet[EventOccurrence]:

@@ -245,7 +245,9 @@ def _sync_occurrences(event: Event, now: datetime) -> list[EventOccurrence]:
     for position, (start, end) in enumerate(times):
         found = existing.pop(position, None)
         if found is None:
-            new.append(EventOccurrence(event=event, position=position, starts_at=start, ends_at=end))
+            new.append(
+                EventOccurrence(event=event, position=position, starts_at=start, ends_at=end)
+            )
         elif found.starts_at > now and (found.starts_at, found.ends_at) != (start, end):
             found.starts_at, found.ends_at = start, end
             found.save(update_fields=["starts_at", "ends_at", "updated_at"])
@@ -340,7 +342,11 @@ def event_update(
     capacity_grew = event.capacity is not None and (capacity is None or capacity > event.capacity)
     event.title, event.agenda = title, agenda.strip()
     event.starts_at, event.ends_at, event.time_zone = starts_at, ends_at, time_zone
-    event.recurrence, event.repeat_until, event.repeat_count = recurrence, repeat_until, repeat_count
+    event.recurrence, event.repeat_until, event.repeat_count = (
+        recurrence,
+        repeat_until,
+        repeat_count,
+    )
     event.place, event.online_url, event.capacity = place.strip(), online_url.strip(), capacity
     event.save()
     affected = []
@@ -442,10 +448,12 @@ def _promote_waiting(occurrence: EventOccurrence, *, actor) -> list[Rsvp]:
         rsvp.save(update_fields=["response", "waiting_since", "updated_at"])
     if promoted:
         notify(
-            list(permissions.readers_among(
-                User.objects.filter(pk__in=[rsvp.user_id for rsvp in promoted]),
-                occurrence.event.community,
-            )),
+            list(
+                permissions.readers_among(
+                    User.objects.filter(pk__in=[rsvp.user_id for rsvp in promoted]),
+                    occurrence.event.community,
+                )
+            ),
             kind=Notification.Kind.EVENT_CHANGED,
             actor=None,
             title=_("A place is yours: %(title)s") % {"title": occurrence.title},
@@ -462,9 +470,11 @@ def rsvp_set(*, occurrence: EventOccurrence, user: User, response: str) -> Rsvp:
     if response not in (Response.GOING, Response.MAYBE, Response.NOT_GOING):
         raise ValidationError({"response": _("Choose going, maybe or not going.")})
     # Lock the meeting so two last-place replies cannot both get it.
-    occurrence = EventOccurrence.objects.select_for_update().select_related(
-        "event__community"
-    ).get(pk=occurrence.pk)
+    occurrence = (
+        EventOccurrence.objects.select_for_update()
+        .select_related("event__community")
+        .get(pk=occurrence.pk)
+    )
     if occurrence.is_off:
         raise ValidationError(_("This meeting is cancelled."))
     if occurrence.ends_at <= timezone.now():

@@ -20,12 +20,18 @@ urlpatterns = [
     path(MEETING + "reply/", views.rsvp, name="rsvp"),
     path(MEETING + "calendar.ics", views.occurrence_ics, name="occurrence_ics"),
     path(MEETING + "agenda/", views.agenda_propose, name="agenda_propose"),
-    path(MEETING + "agenda/<int:agenda_item_id>/decide/", views.agenda_decide, name="agenda_decide"),
+    path(
+        MEETING + "agenda/<int:agenda_item_id>/decide/", views.agenda_decide, name="agenda_decide"
+    ),
     path(MEETING + "agenda/<int:agenda_item_id>/move/", views.agenda_move, name="agenda_move"),
     path(MEETING + "attendance/", views.attendance, name="attendance"),
     path(MEETING + "minutes/", views.minutes, name="minutes"),
     path(MEETING + "actions/new/", views.action_create, name="action_create"),
-    path("c/<slug:slug>/actions/<int:meeting_action_id>/status/", views.action_status, name="action_status"),
+    path(
+        "c/<slug:slug>/actions/<int:meeting_action_id>/status/",
+        views.action_status,
+        name="action_status",
+    ),
     path("me/calendar/", views.calendar_settings, name="calendar_settings"),
     path("me/calendar/new-address/", views.calendar_regenerate, name="calendar_regenerate"),
     path("me/calendar/turn-off/", views.calendar_revoke, name="calendar_revoke"),

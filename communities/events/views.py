@@ -17,8 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from copplatform.markdown import render_markdown
 from copplatform.htmx import render_page_or_fragment, wants_fragment
+from copplatform.markdown import render_markdown
 from membership import permissions
 
 from . import selectors, services
@@ -34,7 +34,6 @@ from .forms import (
 )
 from .ics import build_calendar, ics_response
 from .models import Action, AgendaItem, Event
-
 
 # --- access helpers -----------------------------------------------------------
 
@@ -139,7 +138,9 @@ def event_edit(request, slug, event_id):
         except ValidationError as error:
             _add_service_error(form, error)
         else:
-            messages.success(request, _("The event is saved. Those who replied are told of changes."))
+            messages.success(
+                request, _("The event is saved. Those who replied are told of changes.")
+            )
             return redirect(event.get_absolute_url())
     return render(
         request,
@@ -233,7 +234,7 @@ def occurrence_edit(request, slug, event_id, occurrence_id):
 @login_required
 @require_POST
 def occurrence_cancel(request, slug, event_id, occurrence_id):
-    event, occurrence = _occurrence(
+    _event, occurrence = _occurrence(
         request, slug, event_id, occurrence_id, require=permissions.may_manage_event
     )
     cancelled = request.POST.get("cancelled", "1") != "0"
@@ -335,7 +336,7 @@ def _agenda_item(occurrence, item_id) -> AgendaItem:
 @login_required
 @require_POST
 def agenda_decide(request, slug, event_id, occurrence_id, agenda_item_id):
-    event, occurrence = _occurrence(
+    _event, occurrence = _occurrence(
         request, slug, event_id, occurrence_id, require=permissions.may_manage_event
     )
     item = _agenda_item(occurrence, agenda_item_id)
@@ -350,7 +351,7 @@ def agenda_decide(request, slug, event_id, occurrence_id, agenda_item_id):
 @login_required
 @require_POST
 def agenda_move(request, slug, event_id, occurrence_id, agenda_item_id):
-    event, occurrence = _occurrence(
+    _event, occurrence = _occurrence(
         request, slug, event_id, occurrence_id, require=permissions.may_manage_event
     )
     item = _agenda_item(occurrence, agenda_item_id)
@@ -478,7 +479,9 @@ def calendar_settings(request):
 @require_POST
 def calendar_regenerate(request):
     services.calendar_feed_regenerate(user=request.user)
-    messages.success(request, _("Your calendar has a new private address. The old one no longer works."))
+    messages.success(
+        request, _("Your calendar has a new private address. The old one no longer works.")
+    )
     return redirect("events:calendar_settings")
 
 
@@ -501,4 +504,3 @@ def calendar_feed(request, feed_token):
         include_links=True,
     )
     return ics_response(content, filename="my-events.ics", download=False)
-

@@ -44,7 +44,7 @@ def _sign_in(tab, site, user):
 
 
 def test_a_member_replies_going_and_downloads_the_calendar_file(page, world):
-    site, event = world["site"], world["event"]
+    site = world["site"]
     _sign_in(page, site, world["member"])
     page.goto(f"{site}/c/safer-discharge/events/")
     expect(page.locator("h1")).to_have_text("Meetings and events")

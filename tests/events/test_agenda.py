@@ -26,7 +26,10 @@ def test_a_member_proposes_and_the_organiser_accepts_declines_and_orders(
     assert leaflet.proposed_by == peripheral and leaflet.status == "proposed"
 
     # Only the organiser (or a moderator) decides.
-    assert client.post(_url("agenda_decide", meeting, leaflet.pk), {"decision": "accept"}).status_code == 403
+    assert (
+        client.post(_url("agenda_decide", meeting, leaflet.pk), {"decision": "accept"}).status_code
+        == 403
+    )
 
     client.force_login(active)
     for item, decision in ((leaflet, "accept"), (audit, "accept"), (off_topic, "decline")):
@@ -67,5 +70,7 @@ def test_an_item_of_another_meeting_is_not_found(client, community, active, peri
     event = make_event(community, active, recurrence="weekly", repeat_count=2)
     item = services.agenda_item_propose(occurrence=meeting_of(event, 1), user=peripheral, title="x")
     client.force_login(active)
-    response = client.post(_url("agenda_decide", meeting_of(event), item.pk), {"decision": "accept"})
+    response = client.post(
+        _url("agenda_decide", meeting_of(event), item.pk), {"decision": "accept"}
+    )
     assert response.status_code == 404

@@ -1,6 +1,5 @@
 """Calendar exports: .ics downloads and the private per-member feed."""
 
-
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -20,7 +19,11 @@ def _entries(response):
 
 def test_an_event_downloads_as_ics_without_cancelled_meetings(client, community, core):
     event = make_event(
-        community, core, recurrence="weekly", repeat_count=3, online_url="https://meet.example.org/a"
+        community,
+        core,
+        recurrence="weekly",
+        repeat_count=3,
+        online_url="https://meet.example.org/a",
     )
     services.occurrence_set_cancelled(occurrence=meeting_of(event, 1), actor=core, cancelled=True)
     response = client.get(reverse("events:event_ics", args=[community.slug, event.pk]))
@@ -37,7 +40,11 @@ def test_an_event_downloads_as_ics_without_cancelled_meetings(client, community,
 
 def test_a_member_gets_the_link_and_one_meeting_alone(client, community, core, peripheral):
     event = make_event(
-        community, core, recurrence="weekly", repeat_count=3, online_url="https://meet.example.org/a"
+        community,
+        core,
+        recurrence="weekly",
+        repeat_count=3,
+        online_url="https://meet.example.org/a",
     )
     client.force_login(peripheral)
     second = meeting_of(event, 1)

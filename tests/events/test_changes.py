@@ -43,7 +43,9 @@ def test_moving_one_meeting_leaves_the_others_and_tells_those_who_replied(
     assert told.get().url == second.get_absolute_url()
 
 
-def test_cancelling_one_meeting_tells_going_and_maybe(community, core, peripheral, active, outsider):
+def test_cancelling_one_meeting_tells_going_and_maybe(
+    community, core, peripheral, active, outsider
+):
     event = make_event(community, core, recurrence="weekly", repeat_count=2)
     first = meeting_of(event)
     _replied(first, going=peripheral, maybe=active)
@@ -108,9 +110,7 @@ def test_the_organiser_changes_one_meeting_through_the_form(client, community, a
     event = make_event(community, active, recurrence="weekly", repeat_count=2)
     meeting = meeting_of(event)
     client.force_login(active)
-    url = reverse(
-        "events:occurrence_edit", args=[community.slug, event.pk, meeting.pk]
-    )
+    url = reverse("events:occurrence_edit", args=[community.slug, event.pk, meeting.pk])
     response = client.post(
         url,
         {

@@ -19,6 +19,8 @@ def test_seeding_twice_makes_the_demo_once(db):
     assert Attendance.objects.exists()
     open_action = Action.objects.get(status="open")
     assert open_action.owner.email == "core@example.org"
-    proposed = AgendaItem.objects.filter(status="proposed", proposed_by__email="peripheral@example.org")
+    proposed = AgendaItem.objects.filter(
+        status="proposed", proposed_by__email="peripheral@example.org"
+    )
     assert proposed.count() == 2
     assert Event.objects.get(recurrence="monthly_weekday").occurrences.exclude(minutes="").exists()

@@ -50,7 +50,9 @@ def test_only_members_can_be_recorded(client, community, active, outsider):
 def test_minutes_are_saved_and_shown(client, community, active):
     meeting = meeting_of(make_event(community, active, days_ahead=-2))
     client.force_login(active)
-    response = client.post(_url("minutes", meeting), {"minutes": "**Decided**: print 500 leaflets."})
+    response = client.post(
+        _url("minutes", meeting), {"minutes": "**Decided**: print 500 leaflets."}
+    )
     assert response.status_code == 302
     body = client.get(meeting.get_absolute_url()).content.decode()
     assert "<strong>Decided</strong>: print 500 leaflets." in body

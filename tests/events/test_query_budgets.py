@@ -41,7 +41,8 @@ MEETING_BUDGET = 10
 
 
 @pytest.mark.parametrize(
-    ("page", "budget"), [("list", LIST_BUDGET), ("event", EVENT_BUDGET), ("meeting", MEETING_BUDGET)]
+    ("page", "budget"),
+    [("list", LIST_BUDGET), ("event", EVENT_BUDGET), ("meeting", MEETING_BUDGET)],
 )
 def test_pages_cost_the_same_with_3_and_30_rows(
     client, community, active, django_assert_max_num_queries, page, budget

@@ -90,7 +90,7 @@ def test_a_member_replies_with_htmx_and_gets_the_fragment(client, community, cor
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith("<section id=\"rsvp\"")
+    assert body.lstrip().startswith('<section id="rsvp"')
     assert 'aria-live="polite"' in body and "<h1" not in body
 
 

@@ -51,7 +51,9 @@ def test_agenda_item(client, community, active, peripheral, payload):
     meeting = meeting_of(make_event(community, active, agenda=""))
     client.force_login(peripheral)
     url = reverse("events:agenda_propose", args=[community.slug, meeting.event_id, meeting.pk])
-    response = client.post(url, {"title": payload[:200], "details": f"{payload}\n\n[ok](https://example.org)"})
+    response = client.post(
+        url, {"title": payload[:200], "details": f"{payload}\n\n[ok](https://example.org)"}
+    )
     assert response.status_code == 302
     assert AgendaItem.objects.count() == 1
     body = client.get(meeting.get_absolute_url()).content.decode()

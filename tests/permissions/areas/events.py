@@ -79,7 +79,6 @@ POSTS: dict = {
 
 def build(world) -> dict:
     from communities.events import services
-
     from tests.factories import UserFactory
     from tests.permissions.test_matrix import SECRET
 
