@@ -216,8 +216,9 @@ def test_community_home_query_count_is_fixed(client, db, django_assert_num_queri
         )
     client.force_login(viewer)
 
-    # session, user, community, my membership, my permissions, charter, topics, members
-    with django_assert_num_queries(8):
+    # session, user, community, my membership, my permissions, charter, topics, members,
+    # next meetings, open actions (events)
+    with django_assert_num_queries(10):
         response = client.get(_url(community))
 
     assert sum(len(g["members"]) for g in response.context["member_groups"]) == members + 1
@@ -231,6 +232,6 @@ def test_signed_out_community_home_query_count_is_fixed(
     community.topics.set(["one", "two"])
     MembershipFactory.create_batch(members, community=community)
 
-    # community, charter, topics
-    with django_assert_num_queries(3):
+    # community, charter, topics, next meetings, open actions (events)
+    with django_assert_num_queries(5):
         client.get(_url(community))
