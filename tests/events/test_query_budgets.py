@@ -62,3 +62,34 @@ def test_pages_cost_the_same_with_3_and_30_rows(
         }[page]
         counts.append(_count_queries(client, url, django_assert_max_num_queries, budget))
     assert counts[0] == counts[1], counts
+
+
+def test_home_pages_cost_the_same_with_3_and_30_actions_and_meetings(
+    client, db, django_assert_max_num_queries
+):
+    from tests.factories import CommunityFactory
+
+    counts = []
+    for n in (3, 30):
+        owner_home, community_home = [], []
+        owner = MembershipFactory(community=CommunityFactory(), level="core").user
+        for _ in range(n):
+            place = CommunityFactory()
+            MembershipFactory(community=place, user=owner, level="core")
+            meeting = meeting_of(make_event(place, owner))
+            services.rsvp_set(occurrence=meeting, user=owner, response="going")
+            services.action_create(occurrence=meeting, actor=owner, title="Do", owner=owner)
+        client.force_login(owner)
+        owner_home.append(
+            _count_queries(client, reverse("home"), django_assert_max_num_queries, 10)
+        )
+        community_home.append(
+            _count_queries(
+                client,
+                reverse("communities:home", args=[place.slug]),
+                django_assert_max_num_queries,
+                12,
+            )
+        )
+        counts.append((owner_home[0], community_home[0]))
+    assert counts[0] == counts[1], counts
