@@ -137,13 +137,4 @@ class Charter(TimeStampedModel):
 # Models of the community's sub-packages, registered with this app.
 from .activity.models import Activity  # noqa: E402, F401
 from .discussions.models import Post, Thread, WorkingGroup, WorkingGroupMember  # noqa: E402, F401
-from .events.models import (  # noqa: E402, F401
-    Action,
-    AgendaItem,
-    Attendance,
-    CalendarFeed,
-    Event,
-    EventOccurrence,
-    ReminderSent,
-    Rsvp,
-)
+from .events.models import Action, Event, EventOccurrence, Rsvp  # noqa: E402, F401

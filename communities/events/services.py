@@ -349,17 +349,20 @@ def event_update(
     )
     event.place, event.online_url, event.capacity = place.strip(), online_url.strip(), capacity
     event.save()
-    affected = []
+    affected = {}
     if schedule != old_schedule:
-        affected = _sync_occurrences(event, now)
+        affected.update((found.pk, found) for found in _sync_occurrences(event, now))
     if place_changed:
-        affected = list(_upcoming(event, now))
+        affected.update((found.pk, found) for found in _upcoming(event, now))
     if capacity_grew:
         for found in _upcoming(event, now):
             _promote_waiting(found, actor=actor)
     if affected:
         _notify_interested(
-            affected, actor=actor, event=event, title=_("Changed: %(title)s") % {"title": title}
+            list(affected.values()),
+            actor=actor,
+            event=event,
+            title=_("Changed: %(title)s") % {"title": title},
         )
     return event
 

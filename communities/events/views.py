@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -214,6 +215,9 @@ def occurrence_edit(request, slug, event_id, occurrence_id):
     event, occurrence = _occurrence(
         request, slug, event_id, occurrence_id, require=permissions.may_manage_event
     )
+    if event.is_cancelled:
+        messages.info(request, _("This event is cancelled and can no longer be changed."))
+        return redirect(occurrence.get_absolute_url())
     form = OccurrenceForm(request.POST or None, occurrence=occurrence)
     if request.method == "POST" and form.is_valid():
         try:
@@ -456,7 +460,9 @@ def action_status(request, slug, meeting_action_id):
     else:
         messages.error(request, _("Choose open, done or dropped."))
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect(action.occurrence.get_absolute_url() + "#actions-title")
 

@@ -127,3 +127,22 @@ def test_the_organiser_changes_one_meeting_through_the_form(client, community, a
 
     client.force_login(peripheral)
     assert client.post(url, {}).status_code == 403
+
+
+def test_a_new_place_for_the_series_tells_those_who_replied(community, core, peripheral):
+    event = make_event(community, core, recurrence="weekly", repeat_count=2, place="Room 1")
+    _replied(meeting_of(event, 1), maybe=peripheral)
+    services.event_update(
+        event=event,
+        actor=core,
+        title=event.title,
+        agenda=event.agenda,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        time_zone=event.time_zone,
+        place="Room 9",
+        recurrence="weekly",
+        repeat_count=2,
+    )
+    told = Notification.objects.get(kind=Kind.EVENT_CHANGED)
+    assert told.recipient == peripheral and "Changed" in told.title

@@ -116,3 +116,15 @@ def test_an_action_owner_must_be_a_member(client, community, active, outsider):
     assert response.status_code == 400
     assert "Kept title" in response.content.decode()
     assert not Action.objects.exists()
+
+
+def test_marking_an_action_done_never_redirects_off_site(client, community, active, peripheral):
+    meeting = meeting_of(make_event(community, active, days_ahead=-2))
+    action = services.action_create(
+        occurrence=meeting, actor=active, title="Book a room", owner=peripheral
+    )
+    client.force_login(peripheral)
+    url = reverse("events:action_status", args=[community.slug, action.pk])
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        response = client.post(url, {"status": "open", "next": target})
+        assert response["Location"].startswith(meeting.get_absolute_url())

@@ -80,15 +80,13 @@ def test_home_pages_cost_the_same_with_3_and_30_actions_and_meetings(
             services.rsvp_set(occurrence=meeting, user=owner, response="going")
             services.action_create(occurrence=meeting, actor=owner, title="Do", owner=owner)
         client.force_login(owner)
-        owner_home.append(
-            _count_queries(client, reverse("home"), django_assert_max_num_queries, 10)
-        )
+        owner_home.append(_count_queries(client, reverse("home"), django_assert_max_num_queries, 8))
         community_home.append(
             _count_queries(
                 client,
                 reverse("communities:home", args=[place.slug]),
                 django_assert_max_num_queries,
-                12,
+                10,
             )
         )
         counts.append((owner_home[0], community_home[0]))
