@@ -190,6 +190,7 @@ def _render_meeting(request, event, occurrence, *, agenda_form=None, status=200)
         "may_rsvp": may_rsvp and not occurrence.is_off,
         "may_propose": permissions.may_propose_agenda_item(user, event) and not occurrence.is_off,
         "may_see_link": permissions.may_see_event_link(user, event),
+        "may_see_people": permissions.may_see_members(user, event.community),
         "rsvp_form": RsvpForm(
             initial={"response": details["my_rsvp"].response if details["my_rsvp"] else None}
         ),
@@ -276,6 +277,7 @@ def rsvp(request, slug, event_id, occurrence_id):
             "occurrence": occurrence,
             **details,
             "may_rsvp": True,
+            "may_see_people": permissions.may_see_members(request.user, event.community),
             "rsvp_problem": problem,
             "rsvp_form": RsvpForm(
                 initial={"response": details["my_rsvp"].response if details["my_rsvp"] else None}

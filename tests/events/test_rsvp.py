@@ -108,3 +108,14 @@ def test_outsiders_cannot_reply(client, community, core, outsider):
     meeting = meeting_of(make_event(community, core))
     client.force_login(outsider)
     assert client.post(_rsvp_url(community, meeting), {"response": "going"}).status_code == 403
+
+
+def test_who_is_going_is_shown_to_signed_in_readers_only(client, community, core, peripheral):
+    peripheral.display_name = "Pat Going"
+    peripheral.save(update_fields=["display_name"])
+    meeting = meeting_of(make_event(community, core))
+    services.rsvp_set(occurrence=meeting, user=peripheral, response="going")
+    signed_out = client.get(meeting.get_absolute_url()).content.decode()
+    assert "1 going" in signed_out and peripheral.name not in signed_out
+    client.force_login(core)
+    assert peripheral.name in client.get(meeting.get_absolute_url()).content.decode()
