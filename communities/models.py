@@ -148,3 +148,4 @@ from .discussions.models import (  # noqa: E402, F401
     WorkingGroup,
     WorkingGroupMember,
 )
+from .events.models import Action, Event, EventOccurrence, Rsvp  # noqa: E402, F401

@@ -27,6 +27,7 @@ from membership.services import invitation_token
 from . import selectors, services
 from .activity import selectors as activity_selectors
 from .discussions.selectors import announcements_for_home
+from .events import selectors as events_selectors
 from .filters import CommunityDirectoryFilter
 from .forms import CharterForm, CommunityCreateForm, CommunitySettingsForm, DeclineForm
 from .models import Charter, Community
@@ -49,6 +50,7 @@ def home(request):
                 membership_selectors.join_requests_waiting_for(user=request.user)
             ),
             "new_in_my_communities": activity_selectors.home_feed_latest(user=request.user),
+            "events_block": events_selectors.home_block(user=request.user),
         }
     else:
         context = {
@@ -253,6 +255,9 @@ def community_home(request, slug):
             user=user, community=community
         )
         if may_read
+        else None,
+        "events_block": events_selectors.community_home_block(community=community, viewer=user)
+        if may_read and community.status == Community.Status.ACTIVE
         else None,
     }
     return render(request, "communities/community_home.html", context)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from communities.events.selectors import attendance_by_member
 from communities.models import Charter, Community, Post, Thread
 
 from .models import LevelSuggestion, Membership
@@ -80,6 +81,7 @@ CONTRIBUTION_SOURCES: list[Callable[[Community, datetime], dict[int, int]]] = [
     knowledge_items_published,
     threads_started,
     replies_posted,
+    attendance_by_member,  # meetings attended (communities/events)
 ]
 
 

@@ -73,6 +73,8 @@ class User(AbstractUser):
     share_stakeholder_type = models.BooleanField(_("show my stakeholder type"), default=True)
     share_bio = models.BooleanField(_("show what I wrote about me"), default=True)
     share_expertise = models.BooleanField(_("show my expertise"), default=True)
+    # IANA name (e.g. "Europe/London"): event times are shown in this zone.
+    time_zone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -40,12 +40,35 @@ class ProfileForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    # Events are shown in this zone. Optional in the form: left out, it stays as it was.
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Meeting times are shown in this time zone."),
+    )
     share_organisation = forms.BooleanField(label=_("My organisation"), required=False)
     share_stakeholder_type = forms.BooleanField(label=_("Which best describes me"), required=False)
     share_bio = forms.BooleanField(label=_("What I wrote about me"), required=False)
     share_expertise = forms.BooleanField(label=_("My expertise"), required=False)
 
-    IDENTITY_FIELDS = ("display_name", "stakeholder_type", "organisation", "expertise", "bio")
+    IDENTITY_FIELDS = (
+        "display_name",
+        "stakeholder_type",
+        "organisation",
+        "expertise",
+        "bio",
+        "time_zone",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from communities.events.forms import time_zone_choices
+
+        self.fields["time_zone"].choices = time_zone_choices
+
+    def clean_time_zone(self) -> str | None:
+        return self.cleaned_data["time_zone"] or None
+
     SHARING_FIELDS = (
         "share_organisation",
         "share_stakeholder_type",

@@ -122,6 +122,7 @@ def profile_initial(*, user: User) -> dict:
         "share_stakeholder_type": user.share_stakeholder_type,
         "share_bio": user.share_bio,
         "share_expertise": user.share_expertise,
+        "time_zone": user.time_zone,
     }
 
 

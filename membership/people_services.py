@@ -1,5 +1,7 @@
 """Writes about a person's own profile. Views call these; they hold the rules."""
 
+from zoneinfo import available_timezones
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -51,6 +53,7 @@ def profile_update(
     share_stakeholder_type: bool,
     share_bio: bool,
     share_expertise: bool,
+    time_zone: str | None = None,
 ) -> User:
     """Save what the person says about themselves, and which parts others may see.
 
@@ -75,9 +78,13 @@ def profile_update(
     problem = _expertise_problem(tags)
     if problem:
         errors["expertise"] = problem
+    if time_zone is not None and time_zone not in available_timezones():
+        errors["time_zone"] = _("Choose a time zone from the list.")
     if errors:
         raise ValidationError(errors)
 
+    if time_zone is not None:
+        user.time_zone = time_zone
     user.display_name = display_name
     user.stakeholder_type = stakeholder_type
     user.organisation = organisation
@@ -96,6 +103,7 @@ def profile_update(
             "share_stakeholder_type",
             "share_bio",
             "share_expertise",
+            "time_zone",
         ]
     )
     user.expertise.set(tags)

@@ -752,3 +752,75 @@ def may_reply_in_conversation(user, seat, others) -> bool:
 
 def may_review_message_reports(user) -> bool:
     return is_facilitator(user)
+
+
+# --- events ---------------------------------------------------------------------
+#
+# Events belong to a community and are read by whoever may read it. Members who may
+# contribute schedule them; the organiser and the community's moderators run them
+# (edit, cancel, agenda, attendance, minutes, actions). Participants reply and propose
+# agenda items. The online link is for signed-in readers only (a public link invites
+# strangers into a call).
+
+
+def may_read_event(user, event) -> bool:
+    return may_read_community(user, event.community)
+
+
+def may_create_event(user, community: Community) -> bool:
+    return community.status == Community.Status.ACTIVE and may_contribute(user, community)
+
+
+def may_manage_event(user, event) -> bool:
+    community = event.community
+    if may_moderate(user, community):
+        return True
+    return (
+        user.is_authenticated and event.organiser_id == user.pk and may_participate(user, community)
+    )
+
+
+def may_rsvp(user, event) -> bool:
+    return not event.is_cancelled and may_participate(user, event.community)
+
+
+def may_propose_agenda_item(user, event) -> bool:
+    return not event.is_cancelled and may_participate(user, event.community)
+
+
+def may_see_event_link(user, event) -> bool:
+    return user.is_authenticated and may_read_event(user, event)
+
+
+def may_update_action(user, action) -> bool:
+    """The action's owner (while a member) marks it done; organisers and moderators too."""
+    community = action.community
+    if user.is_authenticated and action.owner_id == user.pk and may_participate(user, community):
+        return True
+    return may_manage_event(user, action.occurrence.event)
+
+
+def events_readable_by(user):
+    """Events the user may read, for lists and calendar exports."""
+    from communities.models import Event
+
+    return Event.objects.filter(community__in=communities_readable_by(user))
+
+
+def events_for_calendar_feed(user):
+    """A member's private feed: events of their own communities that they may still
+    read (asked again at every fetch, so leaving a private community drops them)."""
+    return events_readable_by(user).filter(community__in=communities_involving(user))
+
+
+def may_use_calendar_feed(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def readers_among(users: QuerySet[User], community: Community) -> QuerySet[User]:
+    """Those of `users` who may read the community (for event notifications)."""
+    users = users.filter(is_active=True)
+    if community.visibility == Visibility.PUBLIC and community.status == Community.Status.ACTIVE:
+        return users
+    admins = Q(is_superuser=True)
+    return users.filter(admins | Q(pk__in=users_who_may(Perm.READ, community).values("pk")))

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times on every page in the viewer's time zone (events).
+    "communities.events.middleware.ViewerTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -281,6 +283,12 @@ CELERY_BEAT_SCHEDULE = {
     "knowledge-reviews-due": {
         "task": "knowledge.notify_reviews_due",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Every 15 minutes: in-app and email reminders to those going to a meeting in the
+    # next 24 hours (each person once per meeting).
+    "event-reminders": {
+        "task": "events.send_event_reminders",
+        "schedule": crontab(minute="*/15"),
     },
 }
 
