@@ -1,0 +1,1 @@
+from .glossary_models import GlossaryTerm  # noqa: F401
