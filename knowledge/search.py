@@ -309,12 +309,16 @@ class ModelSource:
         return getattr(row, self.community_field, None)
 
     def _headline(self, query: ParsedQuery):
+        text_type = models.TextField()
         parts: list = []
         for name in self.text_fields:
-            parts += [Coalesce(F(name), Value("")), Value(" ")]
+            parts += [
+                Coalesce(F(name), Value(""), output_field=text_type),
+                Value(" ", output_field=text_type),
+            ]
         if self.related is not None:
-            parts.append(Coalesce(self._related_text(), Value("")))
-        text = Concat(*parts, output_field=models.TextField()) if len(parts) > 1 else parts[0]
+            parts.append(Coalesce(self._related_text(), Value(""), output_field=text_type))
+        text = Concat(*parts, output_field=text_type)
         return SearchHeadline(
             text,
             SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG),

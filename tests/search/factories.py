@@ -3,7 +3,7 @@ import factory
 from communities.models import Post, Thread
 from knowledge.models import GlossaryTerm
 
-from ..factories import CommunityFactory, UserFactory
+from ..factories import CommunityFactory
 
 
 class ThreadFactory(factory.django.DjangoModelFactory):
@@ -13,7 +13,7 @@ class ThreadFactory(factory.django.DjangoModelFactory):
     community = factory.SubFactory(CommunityFactory)
     title = factory.Sequence(lambda n: f"Thread {n}")
     body = "An opening message."
-    author = factory.SubFactory(UserFactory)
+    author = None
 
 
 class PostFactory(factory.django.DjangoModelFactory):
@@ -22,7 +22,7 @@ class PostFactory(factory.django.DjangoModelFactory):
 
     thread = factory.SubFactory(ThreadFactory)
     body = "A reply."
-    author = factory.SubFactory(UserFactory)
+    author = None
 
 
 class GlossaryTermFactory(factory.django.DjangoModelFactory):
