@@ -136,3 +136,23 @@ def term_delete(request, term_id, slug=None):
         return redirect(_glossary_url(community))
     context = {"community": community, "term": term, "back_url": _glossary_url(community, term)}
     return render(request, "knowledge/glossary/term_delete.html", context)
+
+
+# The platform's and a community's terms are addressed by differently named ids, so
+# an address can never mix them up.
+
+
+def platform_term_edit(request, platform_term_id):
+    return term_edit(request, term_id=platform_term_id)
+
+
+def platform_term_delete(request, platform_term_id):
+    return term_delete(request, term_id=platform_term_id)
+
+
+def community_term_edit(request, slug, glossary_term_id):
+    return term_edit(request, term_id=glossary_term_id, slug=slug)
+
+
+def community_term_delete(request, slug, glossary_term_id):
+    return term_delete(request, term_id=glossary_term_id, slug=slug)

@@ -29,7 +29,9 @@ def member(community):
 
 
 def test_the_platform_glossary_lists_platform_terms_a_to_z(client, community):
-    GlossaryTermFactory(term="Patient partner", definition="Someone who brings **lived** experience.")
+    GlossaryTermFactory(
+        term="Patient partner", definition="Someone who brings **lived** experience."
+    )
     GlossaryTermFactory(term="deprescribing", definition="Stopping medicines safely.")
     GlossaryTermFactory(term="5-a-day", definition="Fruit and vegetables.")
     GlossaryTermFactory(term="Taper", definition="Our own word.", community=community)

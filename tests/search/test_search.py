@@ -190,7 +190,9 @@ def test_glossary_terms_are_found_platform_wide_and_in_readable_communities(
     client, community, private
 ):
     GlossaryTermFactory(term="HbA1c", definition="A blood test of average sugar levels.")
-    GlossaryTermFactory(term="Sugar diary", definition="Notes of sugar readings.", community=community)
+    GlossaryTermFactory(
+        term="Sugar diary", definition="Notes of sugar readings.", community=community
+    )
     GlossaryTermFactory(term="Sugar secret", definition=f"{SECRET} sugar", community=private)
 
     response, titles = _hits(client, "sugar")
@@ -250,7 +252,9 @@ def test_hidden_and_deleted_threads_are_not_found(client, community, outsider):
 
 
 def test_closed_working_group_threads_are_found_by_its_members_only(client, community, outsider):
-    group = WorkingGroup.objects.create(community=community, name="Audit", slug="audit", is_closed=True)
+    group = WorkingGroup.objects.create(
+        community=community, name="Audit", slug="audit", is_closed=True
+    )
     ThreadFactory(community=community, group=group, title="Pelican audit", body=SECRET)
     peripheral = MembershipFactory(community=community).user
     insider = MembershipFactory(community=community).user
@@ -396,7 +400,9 @@ def test_payloads_in_titles_bodies_and_replies_stay_inert_in_results(client, com
             community=community, title=f"Kestrel {payload}"[:200], body=f"kestrel {payload}"
         )
         PostFactory(thread=thread, body=f"kestrel {payload}")
-        GlossaryTermFactory(term=f"Kestrel {index} {payload}"[:120], definition=f"kestrel {payload}")
+        GlossaryTermFactory(
+            term=f"Kestrel {index} {payload}"[:120], definition=f"kestrel {payload}"
+        )
 
     pages = []
     for number in (1, 2, 3, 4):
