@@ -38,6 +38,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -318,7 +319,15 @@ class ModelSource:
             ]
         if self.related is not None:
             parts.append(Coalesce(self._related_text(), Value(""), output_field=text_type))
-        text = Concat(*parts, output_field=text_type)
+        # Markdown's emphasis and heading marks would only clutter a snippet.
+        text = Func(
+            Concat(*parts, output_field=text_type),
+            Value(r"[*_`#>]+"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=text_type,
+        )
         return SearchHeadline(
             text,
             SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG),
