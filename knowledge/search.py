@@ -8,9 +8,11 @@ and date, and builds hits only for the page shown: a constant number of queries
 however many rows match (count, candidates and page rows: three per source).
 
 Two ways to match, chosen by the database in use:
-- PostgreSQL: a weighted SearchVector (title A, text B, replies C) matched with a
-  websearch SearchQuery ("quoted phrases", or, -not), ranked by SearchRank, with
-  SearchHeadline snippets whose only markup is the highlight we ask for.
+- PostgreSQL: a weighted SearchVector (title A, text B) matched with a websearch
+  SearchQuery ("quoted phrases", or, -not) and ranked by SearchRank; a reply that
+  matches on its own vector also finds its thread, ranked below title and text hits;
+  SearchHeadline snippets keep only the highlight markup we ask for. GIN indexes on
+  exactly these expressions (knowledge migration 0002) keep it fast.
 - SQLite (the default for `make run`): every word must appear (icontains) in the
   title, the text or a reply; a title hit scores 2, a text hit 1, so title hits
   rank first; the snippet is plain text around the first hit with <mark>s.
@@ -65,6 +67,12 @@ POSTGRES_CONFIG = "english"
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _WEBSEARCH_WORDS = {"or"}
+
+
+def postgres_vector(title_field: str, text_fields: Sequence[str]) -> SearchVector:
+    return SearchVector(title_field, weight="A", config=POSTGRES_CONFIG) + SearchVector(
+        *text_fields, weight="B", config=POSTGRES_CONFIG
+    )
 
 
 def uses_postgres() -> bool:
@@ -234,18 +242,32 @@ class ModelSource:
             .values("text")[:1]
         )
 
+    def search_vector(self) -> SearchVector:
+        """The weighted vector of a row's own text. A GIN index on exactly this
+        expression (see README) lets PostgreSQL find matches without reading every row."""
+        return postgres_vector(self.title_field, self.text_fields)
+
     def _postgres_matches(self, rows: QuerySet, query: ParsedQuery) -> QuerySet:
-        config = POSTGRES_CONFIG
-        vector = SearchVector(self.title_field, weight="A", config=config) + SearchVector(
-            *self.text_fields, weight="B", config=config
+        search_query = SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG)
+        # Ids of matching rows, each branch answered from its GIN index; the rows the
+        # viewer may see are then narrowed to them (an OR across the two tables would
+        # make PostgreSQL read every row instead).
+        matching = (
+            self.model.objects.alias(search_vector=self.search_vector())
+            .filter(search_vector=search_query)
+            .values("pk")
         )
         if self.related is not None:
-            vector += SearchVector(self._related_text(), weight="C", config=config)
-        search_query = SearchQuery(query.text, search_type="websearch", config=config)
-        return (
-            rows.alias(search_vector=vector)
-            .filter(search_vector=search_query)
-            .annotate(search_rank=SearchRank(F("search_vector"), search_query))
+            # A reply with the words finds its thread, ranked below title and text hits.
+            related = self.related
+            matching = matching.union(
+                related.rows()
+                .alias(related_vector=SearchVector(related.text_field, config=POSTGRES_CONFIG))
+                .filter(related_vector=search_query)
+                .values(related.parent_field)
+            )
+        return rows.filter(pk__in=matching).annotate(
+            search_rank=SearchRank(self.search_vector(), search_query)
         )
 
     def _contains(self, word: str) -> Q:
