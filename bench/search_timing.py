@@ -23,23 +23,55 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copplatform.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-WORDS = (
-    "opioid taper pharmacist discharge insulin diabetes naloxone rota audit falls "
-    "dementia sleep pain clinic referral nurse ward letter review medicine dose "
-    "patient carer family plan safety handover triage wait bed flow community"
-).split()
-QUERIES = ["pharmacist discharge", "naloxone", "zzzyzx"]
+# A health-care vocabulary used often, and a long tail of rarer words (Zipf-like),
+# so a query matches a realistic share of rows rather than nearly all of them.
+COMMON = [
+    "patient",
+    "care",
+    "team",
+    "plan",
+    "review",
+    "clinic",
+    "nurse",
+    "ward",
+    "family",
+    "doctor",
+    "medicine",
+    "dose",
+    "safety",
+    "handover",
+    "wait",
+    "bed",
+    "flow",
+    "community",
+    "letter",
+    "referral",
+]
+TAIL = [
+    f"{a}{b}{c}" for a in "bcdfgklmnprst" for b in "aeiou" for c in ("lan", "rix", "tom", "vel")
+]
+RARE = ["naloxone", "deprescribing", "tapering", "boarding"]
+QUERIES = ["patient", "naloxone", "deprescribing tapering", '"patient care"', "zzzyzx"]
 
 
 def _text(rng, words):
-    return " ".join(rng.choice(WORDS) for _ in range(words))
+    picked = []
+    for _ in range(words):
+        roll = rng.random()
+        if roll < 0.35:
+            picked.append(rng.choice(COMMON))
+        elif roll < 0.353:
+            picked.append(rng.choice(RARE))
+        else:
+            picked.append(TAIL[min(int(rng.paretovariate(0.9)) - 1, len(TAIL) - 1)])
+    return " ".join(picked)
 
 
 def _fill(threads: int, terms: int):
@@ -48,7 +80,7 @@ def _fill(threads: int, terms: int):
     from membership.models import User
     from membership.services import membership_ensure
 
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 - reproducible fake data
     communities = [
         Community.objects.create(
             name=f"Bench {n}",
@@ -58,7 +90,7 @@ def _fill(threads: int, terms: int):
         )
         for n in range(12)
     ]
-    viewer = User.objects.create_user(email="bench@example.org", password="x")
+    viewer = User.objects.create_user(email="bench@example.org", password=None)
     for community in communities[::2]:
         membership_ensure(user=viewer, community=community, level="active")
     rows = [
@@ -77,7 +109,7 @@ def _fill(threads: int, terms: int):
     GlossaryTerm.objects.bulk_create(
         [
             GlossaryTerm(
-                term=f"{rng.choice(WORDS)} {n}",
+                term=f"{rng.choice(TAIL)} {n}",
                 definition=_text(rng, 30),
                 community=rng.choice([None, *communities]),
             )
@@ -105,14 +137,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=5000)
     parser.add_argument("--terms", type=int, default=2000)
+    parser.add_argument("--explain", help="print the query plans for this query")
     args = parser.parse_args()
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from membership import permissions
         from knowledge import search
+        from membership import permissions
 
         viewer = _fill(args.threads, args.terms)
 
@@ -121,6 +154,16 @@ def main():
             threads.count()
             list(threads.select_related("community").order_by("-last_activity_at")[:20])
 
+        if args.explain:
+            query = search.parse_query(args.explain)
+            for source in search.SOURCES:
+                for exact in (True, False):
+                    rows = source.matches(
+                        viewer, query, search.SearchFilters(), exact_rank=exact
+                    ).order_by("-search_rank", "-search_date", "-pk")
+                    print(f"--- {source.kind} exact_rank={exact}")
+                    print(rows.values_list("pk")[:20].explain(analyze=True))
+            return
         base = _median_ms(baseline)
         print(
             f"{connection.vendor}: {args.threads} threads ({2 * args.threads} replies), "
@@ -135,9 +178,7 @@ def main():
                 results.count()
                 return results[0:20]
 
-            count = search.search(
-                user=viewer, query=query, filters=search.SearchFilters()
-            ).count()
+            count = search.search(user=viewer, query=query, filters=search.SearchFilters()).count()
             took = _median_ms(run)
             print(f"  search {text!r:24} {count:6d} hits  {took:8.1f} ms  x{took / base:.1f}")
     finally:

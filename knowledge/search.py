@@ -60,6 +60,9 @@ from membership import permissions
 from .glossary_models import GlossaryTerm
 
 MAX_QUERY_LENGTH = 200
+# Up to this many matches in a source, PostgreSQL ranks with SearchRank (which must
+# rebuild each row's vector); beyond it, from the indexes alone (title, text, reply).
+EXACT_RANK_LIMIT = 300
 SNIPPET_CHARS = 220
 POSTGRES_CONFIG = "english"
 # Highlight markers PostgreSQL puts around matches; control characters that members
@@ -220,7 +223,9 @@ class ModelSource:
 
     # The function (user, query, filters) -> queryset of visible matching rows,
     # annotated with search_rank and search_date.
-    def matches(self, user, query: ParsedQuery, filters: SearchFilters) -> QuerySet:
+    def matches(
+        self, user, query: ParsedQuery, filters: SearchFilters, *, exact_rank: bool = True
+    ) -> QuerySet:
         rows = self.readable(user)
         if filters.community is not None:
             rows = rows.filter(**{self.community_field: filters.community})
@@ -228,7 +233,7 @@ class ModelSource:
             rows = self.narrow(rows, filters)
         rows = rows.annotate(search_date=F(self.date_field))
         if uses_postgres():
-            return self._postgres_matches(rows, query)
+            return self._postgres_matches(rows, query, exact_rank=exact_rank)
         return self._sqlite_matches(rows, query)
 
     def _related_text(self):
@@ -247,28 +252,46 @@ class ModelSource:
         expression (see README) lets PostgreSQL find matches without reading every row."""
         return postgres_vector(self.title_field, self.text_fields)
 
-    def _postgres_matches(self, rows: QuerySet, query: ParsedQuery) -> QuerySet:
+    def _postgres_matches(self, rows: QuerySet, query: ParsedQuery, *, exact_rank) -> QuerySet:
         search_query = SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG)
         # Ids of matching rows, each branch answered from its GIN index; the rows the
         # viewer may see are then narrowed to them (an OR across the two tables would
-        # make PostgreSQL read every row instead).
-        matching = (
+        # make PostgreSQL read every row instead). A reply with the words finds its
+        # thread, ranked below title and text hits.
+        related = self.related
+        own_text = (
             self.model.objects.alias(search_vector=self.search_vector())
             .filter(search_vector=search_query)
             .values("pk")
         )
         if self.related is not None:
-            # A reply with the words finds its thread, ranked below title and text hits.
-            related = self.related
-            matching = matching.union(
+            matching = own_text.union(
                 related.rows()
                 .alias(related_vector=SearchVector(related.text_field, config=POSTGRES_CONFIG))
                 .filter(related_vector=search_query)
                 .values(related.parent_field)
             )
-        return rows.filter(pk__in=matching).annotate(
-            search_rank=SearchRank(self.search_vector(), search_query)
-        )
+        else:
+            matching = own_text
+        if exact_rank:
+            rank = SearchRank(self.search_vector(), search_query)
+        else:
+            # Too many matches to rebuild every vector: rank from the indexes alone,
+            # with the weights SearchRank gives A (title) and B (text).
+            in_title = (
+                self.model.objects.alias(
+                    title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
+                )
+                .filter(title_vector=search_query)
+                .values("pk")
+            )
+            rank = Case(
+                When(pk__in=in_title, then=Value(1.0)),
+                When(pk__in=own_text, then=Value(0.4)),
+                default=Value(0.1),
+                output_field=FloatField(),
+            )
+        return rows.filter(pk__in=matching).annotate(search_rank=rank)
 
     def _contains(self, word: str) -> Q:
         found = Q(**{f"{self.title_field}__icontains": word})
@@ -467,30 +490,35 @@ class SearchResults:
     sources: Sequence[ModelSource] = field(default_factory=lambda: SOURCES)
 
     @cached_property
-    def _matching(self) -> list[tuple[ModelSource, QuerySet]]:
+    def _counts(self) -> dict[str, int]:
+        # Counted over the visible rows only, so the total never hints at hidden ones.
         if self.query.is_blank:
-            return []
-        return [
-            (source, source.matches(self.user, self.query, self.filters))
+            return {}
+        return {
+            source.kind: source.matches(
+                self.user, self.query, self.filters, exact_rank=False
+            ).count()
             for source in self.sources
             if source.applies(self.filters)
-        ]
-
-    @cached_property
-    def _count(self) -> int:
-        # Counted over the visible rows only, so the total never hints at hidden ones.
-        return sum(rows.count() for _source, rows in self._matching)
+        }
 
     def count(self) -> int:
-        return self._count
+        return sum(self._counts.values())
 
     def __len__(self) -> int:
-        return self._count
+        return self.count()
 
     def __getitem__(self, bounds: slice) -> list[SearchHit]:
-        start, stop = bounds.start or 0, bounds.stop if bounds.stop is not None else self._count
+        start, stop = bounds.start or 0, bounds.stop if bounds.stop is not None else self.count()
+        found = [source for source in self.sources if self._counts.get(source.kind)]
         candidates = []
-        for source, rows in self._matching:
+        for source in found:
+            rows = source.matches(
+                self.user,
+                self.query,
+                self.filters,
+                exact_rank=self._counts[source.kind] <= EXACT_RANK_LIMIT,
+            )
             best = rows.order_by("-search_rank", "-search_date", "-pk").values_list(
                 "pk", "search_rank", "search_date"
             )[:stop]
@@ -502,7 +530,7 @@ class SearchResults:
             by_source.setdefault(source.kind, []).append(pk)
         built = {
             source.kind: source.hits(by_source[source.kind], self.query)
-            for source, _rows in self._matching
+            for source in found
             if source.kind in by_source
         }
         return [

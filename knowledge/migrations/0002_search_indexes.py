@@ -1,7 +1,7 @@
 """GIN indexes for full-text search, on PostgreSQL only (SQLite has no GIN).
 
 Each index is on exactly the expression knowledge/search.py matches with
-(`postgres_vector` and the replies' vector), so PostgreSQL answers `@@` from the
+(`postgres_vector`, the replies' vector and the titles' vector), so PostgreSQL answers `@@` from the
 index instead of reading every row. Written by hand: keep it when migrations are
 regenerated (it depends on the tables, not on model state).
 """
@@ -24,6 +24,17 @@ def _indexes():
             "knowledge",
             "GlossaryTerm",
             GinIndex(weighted("term", "definition"), name="glossary_search_gin"),
+        ),
+        # Titles alone: ranking many matches without rebuilding every vector.
+        (
+            "communities",
+            "Thread",
+            GinIndex(SearchVector("title", config=CONFIG), name="thread_title_search_gin"),
+        ),
+        (
+            "knowledge",
+            "GlossaryTerm",
+            GinIndex(SearchVector("term", config=CONFIG), name="glossary_title_search_gin"),
         ),
     ]
 

@@ -91,7 +91,9 @@ def test_the_platform_glossary_signed_out(page, world):
     page.goto(f"{world['site']}/glossary/")
 
     expect(page.locator("h1")).to_have_text("Glossary")
-    expect(page.get_by_role("navigation", name="Letters").get_by_role("link", name="D")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Letters").get_by_role("link", name="D")
+    ).to_be_visible()
     expect(page.get_by_text("Discharge summary")).to_have_count(0)
     assert_no_serious_axe_violations(page)
     take_screenshots(page, "glossary-platform")
