@@ -473,7 +473,10 @@ GLOSSARY_SOURCE = ModelSource(
     hit_label=lambda term: str(_("Glossary term")),
 )
 
-# The knowledge-items source is appended here once knowledge items exist.
+# Knowledge items join once their models are merged (see the README of this branch's
+# report): an ITEM_SOURCE = ModelSource(kind="item", model=KnowledgeItem,
+# readable=permissions.items_readable_by, title_field="title",
+# text_fields=("summary", "body"), honours={"topic", "stage"}, narrow=..., ...).
 SOURCES: list[ModelSource] = [THREAD_SOURCE, GLOSSARY_SOURCE]
 
 
