@@ -61,8 +61,8 @@ from .glossary_models import GlossaryTerm
 
 MAX_QUERY_LENGTH = 200
 # Up to this many matches in a source, PostgreSQL ranks with SearchRank (which must
-# rebuild each row's vector); beyond it, from the indexes alone (title, text, reply).
-EXACT_RANK_LIMIT = 300
+# rebuild each row's vector); beyond it, title hits first from the title index alone.
+EXACT_RANK_LIMIT = 1000
 SNIPPET_CHARS = 220
 POSTGRES_CONFIG = "english"
 # Highlight markers PostgreSQL puts around matches; control characters that members
@@ -276,8 +276,8 @@ class ModelSource:
         if exact_rank:
             rank = SearchRank(self.search_vector(), search_query)
         else:
-            # Too many matches to rebuild every vector: rank from the indexes alone,
-            # with the weights SearchRank gives A (title) and B (text).
+            # Too many matches to rebuild every vector: rank from the title index alone,
+            # with the weights SearchRank gives A (title) and B (the rest).
             in_title = (
                 self.model.objects.alias(
                     title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
@@ -287,8 +287,7 @@ class ModelSource:
             )
             rank = Case(
                 When(pk__in=in_title, then=Value(1.0)),
-                When(pk__in=own_text, then=Value(0.4)),
-                default=Value(0.1),
+                default=Value(0.4),
                 output_field=FloatField(),
             )
         return rows.filter(pk__in=matching).annotate(search_rank=rank)

@@ -172,6 +172,29 @@ def test_a_title_hit_ranks_above_a_body_hit(client, community):
     assert titles == ["Naloxone kits in pharmacies", "Weekly call notes"]
 
 
+def test_with_many_matches_title_hits_still_come_first(client, community, monkeypatch):
+    # Past the limit PostgreSQL ranks from the title index alone.
+    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 1)
+    ThreadFactory(community=community, title="Weekly notes", body="About naloxone kits.")
+    ThreadFactory(
+        community=community,
+        title="Naloxone kits",
+        body="Where to find them.",
+        last_activity_at=timezone.now() - timezone.timedelta(days=3),
+    )
+    reply_only = ThreadFactory(
+        community=community,
+        title="Older call",
+        body="Nothing.",
+        last_activity_at=timezone.now() - timezone.timedelta(days=9),
+    )
+    PostFactory(thread=reply_only, body="naloxone again")
+
+    _response, titles = _hits(client, "naloxone")
+
+    assert titles == ["Naloxone kits", "Weekly notes", "Older call"]
+
+
 def test_a_reply_finds_its_thread_but_a_hidden_or_deleted_reply_does_not(client, community):
     found = ThreadFactory(community=community, title="Discharge letters")
     PostFactory(thread=found, body="Our pharmacist adds a medication reconciliation box.")
