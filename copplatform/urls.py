@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("membership.messaging.urls")),
     path("", include("membership.notifications.urls")),
     path("", include("knowledge.urls")),
+    path("", include("knowledge.glossary_urls")),
+    path("", include("knowledge.search_urls")),
 ]
 
 if settings.DEBUG:

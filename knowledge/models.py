@@ -150,3 +150,6 @@ class ItemShare(models.Model):
 
     def __str__(self):
         return f"{self.item_id} shared into {self.community_id}"
+
+
+from .glossary_models import GlossaryTerm  # noqa: F401

@@ -824,3 +824,32 @@ def readers_among(users: QuerySet[User], community: Community) -> QuerySet[User]
         return users
     admins = Q(is_superuser=True)
     return users.filter(admins | Q(pk__in=users_who_may(Perm.READ, community).values("pk")))
+
+
+# --- glossary -------------------------------------------------------------------
+#
+# Platform-wide terms are read by everyone and kept by the facilitation team; a
+# community's own terms are read by its readers and kept by its moderators.
+
+
+def may_edit_platform_glossary(user) -> bool:
+    return is_facilitator(user)
+
+
+def may_edit_community_glossary(user, community: Community) -> bool:
+    return may_moderate(user, community)
+
+
+def may_edit_glossary_term(user, term) -> bool:
+    if term.community_id is None:
+        return may_edit_platform_glossary(user)
+    return may_edit_community_glossary(user, term.community)
+
+
+def glossary_terms_readable_by(user) -> QuerySet:
+    """Platform terms, and the terms of communities the user may read (for search)."""
+    from knowledge.models import GlossaryTerm
+
+    return GlossaryTerm.objects.filter(
+        Q(community=None) | Q(community__in=communities_readable_by(user))
+    )

@@ -161,7 +161,7 @@ def test_the_welcome_page_explains_purpose_participation_levels_and_my_place(cli
     assert "Your formal role: <strong>Patient partner</strong>" in page
     assert reverse("membership:profile_edit") in page
     assert reverse("membership:members", args=[community.slug]) in page
-    assert "glossary/" not in page
+    assert reverse("glossary:community", args=[community.slug]) in page
 
 
 def test_the_checklist_shows_my_progress_inside_a_live_region(client, peripheral, community, steps):

@@ -1,0 +1,565 @@
+"""Full-text search over everything the viewer may see.
+
+The search is a list of SOURCES. Each one knows which rows of one model the viewer
+may see (it asks membership.permissions, never decides itself), which fields hold
+its text, and how to turn a row into a SearchHit. The engine asks every source
+that applies for its matching rows, counts them, merges the best of each by rank
+and date, and builds hits only for the page shown: a constant number of queries
+however many rows match (count, candidates and page rows: three per source).
+
+Two ways to match, chosen by the database in use:
+- PostgreSQL: a weighted SearchVector (title A, text B) matched with a websearch
+  SearchQuery ("quoted phrases", or, -not) and ranked by SearchRank; a reply that
+  matches on its own vector also finds its thread, ranked below title and text hits;
+  SearchHeadline snippets keep only the highlight markup we ask for. GIN indexes on
+  exactly these expressions (knowledge migration 0002) keep it fast.
+- SQLite (the default for `make run`): every word must appear (icontains) in the
+  title, the text or a reply; a title hit scores 2, a text hit 1, so title hits
+  rank first; the snippet is plain text around the first hit with <mark>s.
+
+Filters: community (one the viewer may read) and kind apply to every source; topic
+and learning-cycle stage belong to knowledge items, so a source that does not
+honour a filter that is set is left out (no threads or glossary terms when a topic
+or stage is chosen), rather than showing rows the filter cannot describe.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cached_property
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Community, Post, Thread
+from copplatform.markdown import plain_excerpt
+from membership import permissions
+
+from .glossary_models import GlossaryTerm
+
+MAX_QUERY_LENGTH = 200
+# Up to this many matches in a source, PostgreSQL ranks with SearchRank (which must
+# rebuild each row's vector); beyond it, title hits first from the title index alone.
+EXACT_RANK_LIMIT = 1000
+SNIPPET_CHARS = 220
+POSTGRES_CONFIG = "english"
+# Highlight markers PostgreSQL puts around matches; control characters that members
+# cannot usefully type, so nothing they write is ever mistaken for our markup.
+_START, _STOP = "\x02", "\x03"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_WEBSEARCH_WORDS = {"or"}
+
+
+def postgres_vector(title_field: str, text_fields: Sequence[str]) -> SearchVector:
+    return SearchVector(title_field, weight="A", config=POSTGRES_CONFIG) + SearchVector(
+        *text_fields, weight="B", config=POSTGRES_CONFIG
+    )
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- the query and the filters ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What the person typed, and the words in it (for SQLite and highlighting)."""
+
+    text: str
+    terms: tuple[str, ...]
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.terms
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Words to find; "-word" excludes a word; quotes and "or" are websearch syntax
+    that PostgreSQL understands and SQLite's word matching ignores."""
+    text = " ".join(text.split())
+    terms, excluded = [], []
+    for token in text.split(" "):
+        words = [w.lower() for w in _WORD.findall(token)]
+        if token.startswith("-") and len(token) > 1:
+            excluded.extend(words)
+        else:
+            terms.extend(w for w in words if w not in _WEBSEARCH_WORDS)
+    unique = tuple(dict.fromkeys(terms))
+    return ParsedQuery(text=text, terms=unique, excluded=tuple(dict.fromkeys(excluded)))
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    community: Community | None = None
+    kind: str = ""
+    topic: str = ""
+    stage: str = ""
+
+    @property
+    def narrowing(self) -> frozenset[str]:
+        """The source-specific filters that are set."""
+        return frozenset(name for name in ("topic", "stage") if getattr(self, name))
+
+
+# --- hits ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    snippet: SafeString
+    community: Community | None
+    rank: float
+    date: datetime
+
+
+def highlight_marked(text: str) -> SafeString:
+    """PostgreSQL's headline, escaped, with only our own markers turned into <mark>."""
+    pieces = re.split(f"{_START}(.*?){_STOP}", text, flags=re.S)
+    out = []
+    for index, piece in enumerate(pieces):
+        clean = html.escape(piece.replace(_START, "").replace(_STOP, ""))
+        out.append(f"<mark>{clean}</mark>" if index % 2 and clean else clean)
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
+
+
+def excerpt_around(text: str, terms: Sequence[str], length: int = SNIPPET_CHARS) -> SafeString:
+    """Plain text around the first hit, escaped, every hit wrapped in <mark>."""
+    text = " ".join(text.split())
+    pattern = (
+        re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+        if terms
+        else None
+    )
+    first = pattern.search(text) if pattern else None
+    start = 0
+    if first and first.start() > length // 3:
+        start = text.rfind(" ", 0, first.start() - length // 3) + 1
+    piece = text[start : start + length]
+    if start + length < len(text):
+        piece = piece[: piece.rfind(" ")] if " " in piece else piece
+    out, position = [], 0
+    for match in pattern.finditer(piece) if pattern else ():
+        out.append(html.escape(piece[position : match.start()]))
+        out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+        position = match.end()
+    out.append(html.escape(piece[position:]))
+    prefix = "… " if start else ""
+    suffix = " …" if start + len(piece) < len(text) else ""
+    return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - every piece escaped
+
+
+# --- sources ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelatedText:
+    """Text in child rows that also finds the parent (replies find their thread)."""
+
+    model: type[models.Model]
+    parent_field: str
+    text_field: str
+    visible: Q
+
+    def rows(self) -> QuerySet:
+        return self.model.objects.filter(self.visible)
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """One kind of thing search finds. `readable(user)` is the permission authority's
+    answer: the rows this viewer may see; nothing outside it is ever matched."""
+
+    kind: str
+    label: str
+    model: type[models.Model]
+    readable: Callable[..., QuerySet]
+    title_field: str
+    text_fields: tuple[str, ...]
+    date_field: str
+    url: Callable[[models.Model], str]
+    hit_label: Callable[[models.Model], str] | None = None
+    related: RelatedText | None = None
+    community_field: str = "community"
+    # Filters beyond community and kind that this source applies ("topic", "stage"),
+    # and how: narrow(queryset, filters) -> queryset.
+    honours: frozenset[str] = frozenset()
+    narrow: Callable[[QuerySet, SearchFilters], QuerySet] | None = None
+    stage_choices: tuple = ()
+    select_related: tuple[str, ...] = ("community",)
+
+    def applies(self, filters: SearchFilters) -> bool:
+        if filters.kind and filters.kind != self.kind:
+            return False
+        return filters.narrowing <= self.honours
+
+    # The function (user, query, filters) -> queryset of visible matching rows,
+    # annotated with search_rank and search_date.
+    def matches(
+        self, user, query: ParsedQuery, filters: SearchFilters, *, exact_rank: bool = True
+    ) -> QuerySet:
+        rows = self.readable(user)
+        if filters.community is not None:
+            rows = rows.filter(**{self.community_field: filters.community})
+        if self.narrow is not None:
+            rows = self.narrow(rows, filters)
+        rows = rows.annotate(search_date=F(self.date_field))
+        if uses_postgres():
+            return self._postgres_matches(rows, query, exact_rank=exact_rank)
+        return self._sqlite_matches(rows, query)
+
+    def _related_text(self):
+        related = self.related
+        return Subquery(
+            related.rows()
+            .filter(**{related.parent_field: OuterRef("pk")})
+            .order_by()
+            .values(related.parent_field)
+            .annotate(text=StringAgg(related.text_field, delimiter=" "))
+            .values("text")[:1]
+        )
+
+    def search_vector(self) -> SearchVector:
+        """The weighted vector of a row's own text. A GIN index on exactly this
+        expression (see README) lets PostgreSQL find matches without reading every row."""
+        return postgres_vector(self.title_field, self.text_fields)
+
+    def _postgres_matches(self, rows: QuerySet, query: ParsedQuery, *, exact_rank) -> QuerySet:
+        search_query = SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG)
+        # Ids of matching rows, each branch answered from its GIN index; the rows the
+        # viewer may see are then narrowed to them (an OR across the two tables would
+        # make PostgreSQL read every row instead). A reply with the words finds its
+        # thread, ranked below title and text hits.
+        related = self.related
+        own_text = (
+            self.model.objects.alias(search_vector=self.search_vector())
+            .filter(search_vector=search_query)
+            .values("pk")
+        )
+        if self.related is not None:
+            matching = own_text.union(
+                related.rows()
+                .alias(related_vector=SearchVector(related.text_field, config=POSTGRES_CONFIG))
+                .filter(related_vector=search_query)
+                .values(related.parent_field)
+            )
+        else:
+            matching = own_text
+        if exact_rank:
+            rank = SearchRank(self.search_vector(), search_query)
+        else:
+            # Too many matches to rebuild every vector: rank from the title index alone,
+            # with the weights SearchRank gives A (title) and B (the rest).
+            in_title = (
+                self.model.objects.alias(
+                    title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
+                )
+                .filter(title_vector=search_query)
+                .values("pk")
+            )
+            rank = Case(
+                When(pk__in=in_title, then=Value(1.0)),
+                default=Value(0.4),
+                output_field=FloatField(),
+            )
+        return rows.filter(pk__in=matching).annotate(search_rank=rank)
+
+    def _contains(self, word: str) -> Q:
+        found = Q(**{f"{self.title_field}__icontains": word})
+        for name in self.text_fields:
+            found |= Q(**{f"{name}__icontains": word})
+        if self.related is not None:
+            related = self.related
+            found |= Q(
+                Exists(
+                    related.rows().filter(
+                        **{
+                            related.parent_field: OuterRef("pk"),
+                            f"{related.text_field}__icontains": word,
+                        }
+                    )
+                )
+            )
+        return found
+
+    def _sqlite_matches(self, rows: QuerySet, query: ParsedQuery) -> QuerySet:
+        for word in query.terms:
+            rows = rows.filter(self._contains(word))
+        for word in query.excluded:
+            rows = rows.exclude(self._contains(word))
+        score = Value(0.0)
+        for word in query.terms:
+            score += Case(
+                When(**{f"{self.title_field}__icontains": word}, then=Value(2.0)),
+                default=Value(0.0),
+            )
+            text_hit = Q()
+            for name in self.text_fields:
+                text_hit |= Q(**{f"{name}__icontains": word})
+            score += Case(When(text_hit, then=Value(1.0)), default=Value(0.0))
+        return rows.annotate(search_rank=Coalesce(score, Value(0.0), output_field=FloatField()))
+
+    # Hits for the rows on the page: one query (two on SQLite when replies count).
+    def hits(self, pks: Sequence[int], query: ParsedQuery) -> dict[int, SearchHit]:
+        found = self.model.objects.filter(pk__in=pks).select_related(*self.select_related)
+        if uses_postgres():
+            found = found.annotate(search_headline=self._headline(query))
+            snippets = {row.pk: highlight_marked(row.search_headline or "") for row in found}
+        else:
+            found = list(found)
+            snippets = self._plain_snippets(found, query)
+        hits = {}
+        for row in found:
+            hits[row.pk] = SearchHit(
+                kind=self.kind,
+                kind_label=self.hit_label(row) if self.hit_label else str(self.label),
+                title=getattr(row, self.title_field),
+                url=self.url(row),
+                snippet=snippets[row.pk],
+                community=self._community_of(row),
+                rank=0.0,
+                date=getattr(row, self.date_field),
+            )
+        return hits
+
+    def _community_of(self, row):
+        return getattr(row, self.community_field, None)
+
+    def _headline(self, query: ParsedQuery):
+        text_type = models.TextField()
+        parts: list = []
+        for name in self.text_fields:
+            parts += [
+                Coalesce(F(name), Value(""), output_field=text_type),
+                Value(" ", output_field=text_type),
+            ]
+        if self.related is not None:
+            parts.append(Coalesce(self._related_text(), Value(""), output_field=text_type))
+        # Markdown's emphasis and heading marks would only clutter a snippet.
+        text = Func(
+            Concat(*parts, output_field=text_type),
+            Value(r"[*_`#>]+"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=text_type,
+        )
+        return SearchHeadline(
+            text,
+            SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG),
+            config=POSTGRES_CONFIG,
+            start_sel=_START,
+            stop_sel=_STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+
+    def _plain_snippets(self, rows, query: ParsedQuery) -> dict[int, SafeString]:
+        texts = {
+            row.pk: plain_excerpt(
+                " ".join(getattr(row, name) or "" for name in self.text_fields), 10**6
+            )
+            for row in rows
+        }
+        pattern = _terms_pattern(query.terms)
+        missing = [pk for pk, text in texts.items() if not (pattern and pattern.search(text))]
+        if missing and self.related is not None and pattern is not None:
+            # The hit was in a reply: show the first reply that has one.
+            related = self.related
+            any_word = Q()
+            for word in query.terms:
+                any_word |= Q(**{f"{related.text_field}__icontains": word})
+            parent_id = f"{related.parent_field}_id"
+            replies = (
+                related.rows()
+                .filter(any_word, **{f"{related.parent_field}__in": missing})
+                .order_by("pk")
+                .values_list(parent_id, related.text_field)
+            )
+            for parent, text in replies:
+                if parent in missing:
+                    texts[parent] = plain_excerpt(text, 10**6)
+                    missing.remove(parent)
+        return {pk: excerpt_around(text, query.terms) for pk, text in texts.items()}
+
+
+def _terms_pattern(terms):
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(t) for t in terms), re.I)
+
+
+# --- the sources themselves -----------------------------------------------------------
+
+
+# The thread page belongs to the discussions module; until its URL exists a hit
+# opens the community's home.
+THREAD_URL_NAME = "discussions:thread"
+
+
+def thread_url(thread) -> str:
+    try:
+        return reverse(
+            THREAD_URL_NAME, kwargs={"slug": thread.community.slug, "thread_id": thread.pk}
+        )
+    except NoReverseMatch:
+        return reverse("communities:home", args=[thread.community.slug])
+
+
+def glossary_term_url(term) -> str:
+    if term.community_id is None:
+        return f"{reverse('glossary:platform')}#term-{term.pk}"
+    return f"{reverse('glossary:community', args=[term.community.slug])}#term-{term.pk}"
+
+
+THREAD_SOURCE = ModelSource(
+    kind="thread",
+    label=_("Discussions"),
+    model=Thread,
+    readable=permissions.threads_readable_by,
+    title_field="title",
+    text_fields=("body",),
+    date_field="last_activity_at",
+    url=thread_url,
+    hit_label=lambda thread: thread.get_kind_display(),
+    related=RelatedText(
+        model=Post,
+        parent_field="thread",
+        text_field="body",
+        visible=Q(is_hidden=False, deleted_at=None),
+    ),
+)
+
+GLOSSARY_SOURCE = ModelSource(
+    kind="glossary",
+    label=_("Glossary"),
+    model=GlossaryTerm,
+    readable=permissions.glossary_terms_readable_by,
+    title_field="term",
+    text_fields=("definition",),
+    date_field="updated_at",
+    url=glossary_term_url,
+    hit_label=lambda term: str(_("Glossary term")),
+)
+
+# Knowledge items join once their models are merged (see the README of this branch's
+# report): an ITEM_SOURCE = ModelSource(kind="item", model=KnowledgeItem,
+# readable=permissions.items_readable_by, title_field="title",
+# text_fields=("summary", "body"), honours={"topic", "stage"}, narrow=..., ...).
+SOURCES: list[ModelSource] = [THREAD_SOURCE, GLOSSARY_SOURCE]
+
+
+# --- the engine -----------------------------------------------------------------------
+
+
+@dataclass
+class SearchResults:
+    """The visible hits for a query, lazily: Paginator asks count() and a slice."""
+
+    user: object
+    query: ParsedQuery
+    filters: SearchFilters
+    sources: Sequence[ModelSource] = field(default_factory=lambda: SOURCES)
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
+        # Counted over the visible rows only, so the total never hints at hidden ones.
+        if self.query.is_blank:
+            return {}
+        return {
+            source.kind: source.matches(
+                self.user, self.query, self.filters, exact_rank=False
+            ).count()
+            for source in self.sources
+            if source.applies(self.filters)
+        }
+
+    def count(self) -> int:
+        return sum(self._counts.values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, bounds: slice) -> list[SearchHit]:
+        start, stop = bounds.start or 0, bounds.stop if bounds.stop is not None else self.count()
+        found = [source for source in self.sources if self._counts.get(source.kind)]
+        candidates = []
+        for source in found:
+            rows = source.matches(
+                self.user,
+                self.query,
+                self.filters,
+                exact_rank=self._counts[source.kind] <= EXACT_RANK_LIMIT,
+            )
+            best = rows.order_by("-search_rank", "-search_date", "-pk").values_list(
+                "pk", "search_rank", "search_date"
+            )[:stop]
+            candidates += [(float(rank), date, source, pk) for pk, rank, date in best]
+        candidates.sort(key=lambda row: (row[0], row[1], row[2].kind, row[3]), reverse=True)
+        page = candidates[start:stop]
+        by_source: dict[str, list[int]] = {}
+        for _rank, _date, source, pk in page:
+            by_source.setdefault(source.kind, []).append(pk)
+        built = {
+            source.kind: source.hits(by_source[source.kind], self.query)
+            for source in found
+            if source.kind in by_source
+        }
+        return [
+            replace(built[source.kind][pk], rank=rank)
+            for rank, _date, source, pk in page
+            if pk in built[source.kind]
+        ]
+
+
+def search(*, user, query: ParsedQuery, filters: SearchFilters) -> SearchResults:
+    return SearchResults(user=user, query=query, filters=filters)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(source.kind, source.label) for source in SOURCES]
+
+
+def honoured_filters() -> frozenset[str]:
+    """The source-specific filters some source applies (the form shows only these)."""
+    found: set[str] = set()
+    for source in SOURCES:
+        found |= source.honours
+    return frozenset(found)
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    choices: dict[str, str] = {}
+    for source in SOURCES:
+        choices.update(dict(source.stage_choices))
+    return list(choices.items())
