@@ -152,4 +152,5 @@ class ItemShare(models.Model):
         return f"{self.item_id} shared into {self.community_id}"
 
 
-from .glossary_models import GlossaryTerm  # noqa: F401
+# The glossary's models, registered with this app.
+from .glossary_models import GlossaryTerm  # noqa: E402, F401
