@@ -136,4 +136,11 @@ class Charter(TimeStampedModel):
 
 # Models of the community's sub-packages, registered with this app.
 from .activity.models import Activity  # noqa: E402, F401
+from .discussions.interaction_models import (  # noqa: E402, F401
+    Poll,
+    PollOption,
+    PollVote,
+    Reaction,
+    WorkingGroupJoinRequest,
+)
 from .discussions.models import Post, Thread, WorkingGroup, WorkingGroupMember  # noqa: E402, F401

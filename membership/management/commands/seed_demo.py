@@ -259,6 +259,7 @@ DEMO_SEEDERS = [
     "communities.events.demo",
     "membership.messaging.demo",
     "knowledge.demo",
+    "communities.discussions.interactions_demo",
 ]
 
 
