@@ -119,6 +119,9 @@ class PollVote(models.Model):
         ]
         indexes = [models.Index(fields=["poll", "user"])]
 
+    def __str__(self):
+        return f"{self.user_id} chose {self.option_id}"
+
 
 class WorkingGroupJoinRequest(TimeStampedModel):
     class Status(models.TextChoices):
