@@ -10,6 +10,7 @@ An area module defines:
   query_for(world, url_name) -> str (optional): a query string for a URL
 """
 
-from . import activity, discussions, events, knowledge, messaging
+from . import activity, discussions, events, interactions, knowledge, messaging
 
 AREAS = [discussions, events, messaging, activity, knowledge]
+AREAS.append(interactions)  # reactions, polls and working groups
