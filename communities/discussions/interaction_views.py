@@ -144,8 +144,11 @@ def poll_new(request, slug, discussion_id):
         try:
             poll_create(actor=request.user, thread=thread, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
         else:
             messages.success(request, _("The poll is open."))
             return redirect("interactions:poll", thread.community.slug, thread.pk)
