@@ -85,7 +85,9 @@ def test_a_poll_needs_sensible_answers_and_a_future_closing(
 ):
     closes_at = timezone.now() + closes_in if closes_in else None
     with pytest.raises(ValidationError) as caught:
-        poll_create(actor=author, thread=thread, question="Q?", options=options, closes_at=closes_at)
+        poll_create(
+            actor=author, thread=thread, question="Q?", options=options, closes_at=closes_at
+        )
     assert field in caught.value.error_dict
 
 
