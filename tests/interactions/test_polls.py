@@ -192,7 +192,8 @@ def test_results_are_hidden_until_the_person_votes(poll, peripheral, core):
     poll_vote(user=peripheral, poll=poll, option_ids=[first.pk])
     after = poll_for_thread(poll.thread, peripheral)
     assert after.show_results and after.has_voted
-    assert [(r.votes, r.percent, r.mine) for r in after.options][0] == (2, 100, True)
+    chosen = after.options[0]
+    assert (chosen.votes, chosen.percent, chosen.mine) == (2, 100, True)
     assert after.voter_count == 2
 
 
