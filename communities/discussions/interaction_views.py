@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copplatform.htmx import render_page_or_fragment, wants_fragment
+from copplatform.markdown import render_markdown
 from membership import permissions
 
 from .interaction_forms import PollCreateForm, PollVoteForm, ReactionForm
@@ -32,7 +33,7 @@ def _access_thread(request, slug, discussion_id) -> Thread:
     )
     thread = (
         Thread.objects.filter(community=community, pk=discussion_id, deleted_at=None)
-        .select_related("group")
+        .select_related("group", "author")
         .first()
     )
     if thread is None:
@@ -124,10 +125,17 @@ def _poll_context(request, thread, *, poll_view=None, vote_form=None, announceme
 
 
 def poll(request, slug, discussion_id):
-    """The thread's poll on a page of its own (the thread page shows it too)."""
+    """The thread's poll on a page of its own, under the opening message it belongs
+    to (with its reactions); the thread page shows the same two includes."""
     thread = _access_thread(request, slug, discussion_id)
     context = _poll_context(request, thread)
-    context["thread_url"] = thread_path(thread.community, thread.pk)
+    reaction_summaries(request.user, threads=[thread])
+    context.update(
+        thread_url=thread_path(thread.community, thread.pk),
+        opening_html=render_markdown(thread.body),
+        target=thread,
+        may_react=permissions.may_react(request.user, thread),
+    )
     return render(request, "communities/discussions/poll.html", context)
 
 
@@ -163,6 +171,14 @@ def poll_new(request, slug, discussion_id):
 
 
 def _render_poll(request, thread, context, *, status=200):
+    if not wants_fragment(request):
+        # The whole page (a form error without JavaScript) shows the opening message too.
+        reaction_summaries(request.user, threads=[thread])
+        context.update(
+            opening_html=render_markdown(thread.body),
+            target=thread,
+            may_react=permissions.may_react(request.user, thread),
+        )
     context["thread_url"] = thread_path(thread.community, thread.pk)
     return render_page_or_fragment(
         request,
