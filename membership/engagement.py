@@ -47,8 +47,22 @@ def charter_revisions(community: Community, since: datetime) -> dict[int, int]:
     return {row["history_user_id"]: row["n"] for row in rows}
 
 
+def working_groups_started(community: Community, since: datetime) -> dict[int, int]:
+    """Interactions: starting a working group is taking on a piece of the community's work."""
+    from communities.models import WorkingGroup
+
+    rows = (
+        WorkingGroup.objects.filter(community=community, created_at__gte=since)
+        .exclude(created_by=None)
+        .values("created_by")
+        .annotate(n=Count("id"))
+    )
+    return {row["created_by"]: row["n"] for row in rows}
+
+
 CONTRIBUTION_SOURCES: list[Callable[[Community, datetime], dict[int, int]]] = [
     charter_revisions,
+    working_groups_started,
 ]
 
 

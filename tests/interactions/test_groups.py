@@ -422,3 +422,18 @@ def test_the_members_page_costs_the_same_with_many_members(
 
     with django_assert_num_queries(10):
         client.get(url)
+
+
+def test_starting_a_group_counts_as_a_contribution(community, active):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from membership.engagement import contributions_by_member
+
+    for name in ("One", "Two"):
+        groups.working_group_create(
+            actor=active, community=community, name=name, purpose="", is_closed=False
+        )
+    since = timezone.now() - timedelta(days=1)
+    assert contributions_by_member(community, since)[active.pk] == 2
