@@ -83,24 +83,28 @@ def react(request, slug, discussion_id):
             user=request.user, thread=thread, post=post, kind=form.cleaned_data["kind"]
         )
     except ValidationError as error:
+        refusal = " ".join(error.messages)
         if not wants_fragment(request):
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal)
             return _back(request, thread)
-        return render(request, "400.html", {"exception": " ".join(error.messages)}, status=400)
-    target = post or thread
+        # htmx leaves 4xx answers unswapped: the refusal is said in the status instead.
+        return _reactions_fragment(request, thread, post, announcement=refusal)
     if not wants_fragment(request):
+        target = post or thread
         return _back(request, thread, f"#{'post' if post else 'thread'}-{target.pk}")
-    reaction_summaries(request.user, threads=[] if post else [thread], posts=[post] if post else [])
     label = dict(form.fields["kind"].choices)[form.cleaned_data["kind"]]
+    said = _("You reacted: %(label)s.") if given else _("Reaction taken back: %(label)s.")
+    return _reactions_fragment(request, thread, post, announcement=said % {"label": label})
+
+
+def _reactions_fragment(request, thread, post, *, announcement):
+    reaction_summaries(request.user, threads=[] if post else [thread], posts=[post] if post else [])
     context = {
         "community": thread.community,
         "thread": thread,
-        "target": target,
-        "may_react": True,
-        "announcement": (
-            _("You reacted: %(label)s.") if given else _("Reaction taken back: %(label)s.")
-        )
-        % {"label": label},
+        "target": post or thread,
+        "may_react": permissions.may_react(request.user, thread),
+        "announcement": announcement,
     }
     response = render(request, "communities/discussions/_reactions_update.html", context)
     response["Vary"] = "HX-Request"
@@ -120,7 +124,6 @@ def _poll_context(request, thread, *, poll_view=None, vote_form=None, announceme
         "poll_view": poll_view,
         "vote_errors": vote_form.errors.get("options") if vote_form is not None else None,
         "announcement": announcement,
-        "may_add_poll": False,
     }
 
 
@@ -180,6 +183,11 @@ def _render_poll(request, thread, context, *, status=200):
             may_react=permissions.may_react(request.user, thread),
         )
     context["thread_url"] = thread_path(thread.community, thread.pk)
+    if status == 400 and wants_fragment(request):
+        # htmx 2 does not swap 4xx answers, so the errors would never be seen: the
+        # fragment carrying them answers 200. Without JavaScript the page answers 400.
+        status = 200
+        context["announcement"] = " ".join(str(e) for e in context.get("vote_errors") or [])
     return render_page_or_fragment(
         request,
         "communities/discussions/poll.html",

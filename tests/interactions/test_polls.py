@@ -276,3 +276,49 @@ def test_withdrawing_by_htmx_hides_the_results_again(client, poll, peripheral):
     response = client.post(_url("poll_withdraw", poll.thread), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "Your vote is withdrawn." in html and "Results show once you have voted" in html
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_thread_page_context_costs_the_same_with_many_replies(
+    thread, author, rows, django_assert_num_queries
+):
+    from communities.discussions.interaction_selectors import thread_interactions
+    from membership.permissions import may_reply
+
+    from .factories import PostFactory, ReactionFactory
+
+    poll = PollFactory(thread=thread)
+    poll_vote(user=author, poll=poll, option_ids=[_options(poll)[0].pk])  # results shown too
+    posts = [PostFactory(thread=thread) for _ in range(rows)]
+    for post in posts:
+        ReactionFactory(thread=thread, post=post, user=UserFactory())
+    may_reply(author, thread)  # the thread page has asked the authority already
+
+    with django_assert_num_queries(4):
+        context = thread_interactions(author, thread, posts)
+
+    assert context["may_react"] and context["poll_view"] and not context["may_add_poll"]
+    assert all(post.reaction_summaries[0].count == 1 for post in posts)
+
+
+def test_with_no_poll_the_include_offers_the_author_to_add_one(rf, thread, author, peripheral):
+    from django.template.loader import render_to_string
+
+    from communities.discussions.interaction_selectors import thread_interactions
+
+    for person, offered in ((author, True), (peripheral, False)):
+        context = thread_interactions(person, thread, [])
+        context.update(community=thread.community, thread=thread)
+        html = render_to_string("communities/discussions/_poll.html", context)
+        assert ("Add a poll to this discussion" in html) is offered
+        assert (_url("poll_new", thread) in html) is offered
+
+
+def test_an_htmx_vote_with_no_answer_shows_the_error_in_the_fragment(client, poll, peripheral):
+    client.force_login(peripheral)
+    response = client.post(_url("poll_vote", poll.thread), {}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    # htmx would not swap a 400: the fragment answers 200 and carries the error.
+    assert response.status_code == 200 and "<html" not in html
+    assert "This field is required" in html
+    assert not PollVote.objects.exists()
