@@ -72,11 +72,8 @@ def react(request, slug, discussion_id):
     post = None
     if form.cleaned_data["post_id"]:
         post = Post.objects.filter(thread=thread, pk=form.cleaned_data["post_id"]).first()
-        if (
-            post is None
-            or post.is_removed
-            or (post.is_hidden and not permissions.may_moderate(request.user, thread.community))
-        ):
+        # Removed and hidden replies show no reactions, so none can be given to them.
+        if post is None or post.is_removed or post.is_hidden:
             raise Http404
     try:
         given = reaction_toggle(

@@ -206,3 +206,11 @@ def test_another_communitys_thread_answers_404(client, thread, peripheral):
     client.force_login(peripheral)
     url = reverse("interactions:react", args=[thread.community.slug, other.pk])
     assert client.post(url, {"kind": "helpful"}).status_code == 404
+
+
+def test_a_hidden_reply_takes_no_reactions(client, thread, core):
+    reply = PostFactory(thread=thread, is_hidden=True)
+    client.force_login(core)
+    response = client.post(_react_url(thread), {"kind": "helpful", "post_id": reply.pk})
+    assert response.status_code == 404
+    assert not Reaction.objects.exists()
