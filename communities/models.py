@@ -136,6 +136,13 @@ class Charter(TimeStampedModel):
 
 # Models of the community's sub-packages, registered with this app.
 from .activity.models import Activity  # noqa: E402, F401
+from .discussions.interaction_models import (  # noqa: E402, F401
+    Poll,
+    PollOption,
+    PollVote,
+    Reaction,
+    WorkingGroupJoinRequest,
+)
 from .discussions.models import (  # noqa: E402, F401
     AnnouncementDelivery,
     Mention,

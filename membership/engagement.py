@@ -76,12 +76,26 @@ def replies_posted(community: Community, since: datetime) -> dict[int, int]:
     return {row["author_id"]: row["n"] for row in rows}
 
 
+def working_groups_started(community: Community, since: datetime) -> dict[int, int]:
+    """Interactions: starting a working group is taking on a piece of the community's work."""
+    from communities.models import WorkingGroup
+
+    rows = (
+        WorkingGroup.objects.filter(community=community, created_at__gte=since)
+        .exclude(created_by=None)
+        .values("created_by")
+        .annotate(n=Count("id"))
+    )
+    return {row["created_by"]: row["n"] for row in rows}
+
+
 CONTRIBUTION_SOURCES: list[Callable[[Community, datetime], dict[int, int]]] = [
     charter_revisions,
     knowledge_items_published,
     threads_started,
     replies_posted,
     attendance_by_member,  # meetings attended (communities/events)
+    working_groups_started,
 ]
 
 

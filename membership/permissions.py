@@ -853,3 +853,58 @@ def glossary_terms_readable_by(user) -> QuerySet:
     return GlossaryTerm.objects.filter(
         Q(community=None) | Q(community__in=communities_readable_by(user))
     )
+
+
+# --- interactions: reactions, polls and working groups -------------------------
+
+
+def forget_cached_working_groups(user) -> None:
+    """Call after the user joined or left a working group within the same request."""
+    user.__dict__.pop("_working_group_ids", None)
+
+
+def is_working_group_member(user, group: WorkingGroup) -> bool:
+    return _is_group_member(user, group)
+
+
+def may_react(user, thread: Thread) -> bool:
+    """Reacting is a light reply: the same people, under the same conditions."""
+    return may_reply(user, thread)
+
+
+def may_add_poll(user, thread: Thread) -> bool:
+    """The thread's author or a moderator adds a poll, while people may still reply."""
+    if thread.is_removed or not may_read_thread(user, thread):
+        return False
+    if may_moderate(user, thread.community):
+        return True
+    return (
+        user.is_authenticated
+        and thread.author_id == user.pk
+        and not thread.is_locked
+        and may_reply(user, thread)
+    )
+
+
+def may_vote(user, poll) -> bool:
+    """Vote, change or withdraw a vote: those who may reply, until the poll closes."""
+    return not poll.is_closed and may_reply(user, poll.thread)
+
+
+def may_see_poll_results(user, poll, *, has_voted: bool) -> bool:
+    """Results are shown once someone has voted or the poll has closed, so the count
+    never sways the vote."""
+    return has_voted or poll.is_closed
+
+
+def may_start_working_group(user, community: Community) -> bool:
+    return may_contribute(user, community)
+
+
+def may_leave_working_group(user, group: WorkingGroup) -> bool:
+    return _is_group_member(user, group)
+
+
+def may_be_added_to_working_group(user, person, group: WorkingGroup) -> bool:
+    """Leads add members drawn from the community (people who may take part in it)."""
+    return may_manage_working_group(user, group) and may_participate(person, group.community)

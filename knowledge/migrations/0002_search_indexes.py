@@ -55,8 +55,8 @@ def remove_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("knowledge", "0001_glossary"),
-        ("communities", "0003_post_thread_post_thread_workinggroup_thread_group_and_more"),
+        ("knowledge", "0001_initial"),
+        ("communities", "0004_calendarfeed_event_eventoccurrence_attendance_and_more"),
     ]
 
     operations = [migrations.RunPython(add_indexes, remove_indexes)]

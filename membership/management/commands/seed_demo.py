@@ -260,6 +260,7 @@ DEMO_SEEDERS = [
     "membership.messaging.demo",
     "knowledge.demo",
     "knowledge.glossary_demo",
+    "communities.discussions.interactions_demo",
 ]
 
 

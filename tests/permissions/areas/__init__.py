@@ -10,6 +10,6 @@ An area module defines:
   query_for(world, url_name) -> str (optional): a query string for a URL
 """
 
-from . import activity, discussions, events, knowledge, messaging, search
+from . import activity, discussions, events, interactions, knowledge, messaging, search
 
-AREAS = [discussions, events, messaging, activity, knowledge, search]
+AREAS = [discussions, interactions, events, messaging, activity, knowledge, search]
