@@ -49,7 +49,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +58,7 @@ from copplatform.markdown import plain_excerpt
 from membership import permissions
 
 from .glossary_models import GlossaryTerm
+from .models import KnowledgeItem
 
 MAX_QUERY_LENGTH = 200
 # Up to this many matches in a source, PostgreSQL ranks with SearchRank (which must
@@ -422,18 +423,10 @@ def _terms_pattern(terms):
 # --- the sources themselves -----------------------------------------------------------
 
 
-# The thread page belongs to the discussions module; until its URL exists a hit
-# opens the community's home.
-THREAD_URL_NAME = "discussions:thread"
-
-
 def thread_url(thread) -> str:
-    try:
-        return reverse(
-            THREAD_URL_NAME, kwargs={"slug": thread.community.slug, "thread_id": thread.pk}
-        )
-    except NoReverseMatch:
-        return reverse("communities:home", args=[thread.community.slug])
+    return reverse(
+        "discussions:thread", kwargs={"slug": thread.community.slug, "thread_id": thread.pk}
+    )
 
 
 def glossary_term_url(term) -> str:
@@ -472,11 +465,34 @@ GLOSSARY_SOURCE = ModelSource(
     hit_label=lambda term: str(_("Glossary term")),
 )
 
-# Knowledge items join once their models are merged (see the README of this branch's
-# report): an ITEM_SOURCE = ModelSource(kind="item", model=KnowledgeItem,
-# readable=permissions.items_readable_by, title_field="title",
-# text_fields=("summary", "body"), honours={"topic", "stage"}, narrow=..., ...).
-SOURCES: list[ModelSource] = [THREAD_SOURCE, GLOSSARY_SOURCE]
+
+def _narrow_items(items: QuerySet, filters: SearchFilters) -> QuerySet:
+    if filters.topic:
+        items = items.filter(
+            pk__in=KnowledgeItem.objects.filter(topics__name__iexact=filters.topic).values("pk")
+        )
+    if filters.stage:
+        items = items.filter(stage=filters.stage)
+    return items
+
+
+# Items are found by their home community's filter; shares into a community show on
+# that community's repertoire page.
+ITEM_SOURCE = ModelSource(
+    kind="item",
+    label=_("Knowledge"),
+    model=KnowledgeItem,
+    readable=permissions.items_readable_by,
+    title_field="title",
+    text_fields=("summary", "body", "problem", "context", "solution"),
+    date_field="updated_at",
+    url=lambda item: item.get_absolute_url(),
+    hit_label=lambda item: item.get_kind_display(),
+    honours=frozenset({"topic", "stage"}),
+    narrow=_narrow_items,
+    stage_choices=tuple(KnowledgeItem.Stage.choices),
+)
+SOURCES: list[ModelSource] = [THREAD_SOURCE, ITEM_SOURCE, GLOSSARY_SOURCE]
 
 
 # --- the engine -----------------------------------------------------------------------

@@ -88,7 +88,8 @@ def react(request, slug, discussion_id):
         return _reactions_fragment(request, thread, post, announcement=refusal)
     if not wants_fragment(request):
         target = post or thread
-        return _back(request, thread, f"#{'post' if post else 'thread'}-{target.pk}")
+        # The thread page's anchors: "opening" for the first message, "reply-<id>".
+        return _back(request, thread, f"#reply-{target.pk}" if post else "#opening")
     label = dict(form.fields["kind"].choices)[form.cleaned_data["kind"]]
     said = _("You reacted: %(label)s.") if given else _("Reaction taken back: %(label)s.")
     return _reactions_fragment(request, thread, post, announcement=said % {"label": label})

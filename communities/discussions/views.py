@@ -27,6 +27,7 @@ from .forms import (
     ThreadEditForm,
     ThreadForm,
 )
+from .interaction_selectors import thread_interactions
 from .models import Report, Thread
 
 THREADS_PER_PAGE = 20
@@ -188,7 +189,10 @@ def _render_thread(request, community, thread, *, reply_form=None, status=200, n
         "may_report": permissions.may_report(user, thread),
         "may_edit_thread": permissions.may_edit_post(user, thread),
         "locked_notice": notice,
+        "may_turn_into_item": permissions.may_create_item_from_thread(user, thread),
     }
+    # Reactions on the opening message and this page's replies, and the thread's poll.
+    context.update(thread_interactions(user, thread, page.object_list))
     services.thread_mark_read(user=user, thread=thread)
     return render(request, "communities/discussions/thread.html", context, status=status)
 

@@ -33,15 +33,11 @@ def group_url(group: WorkingGroup) -> str:
 
 
 def thread_path(community: Community, thread_id: int) -> str:
-    """The thread page's address. The discussions URLs live in another module, so the
-    path is built under the community's home rather than reversed by name."""
-    return f"{reverse('communities:home', args=[community.slug])}discussions/{thread_id}/"
+    return reverse("discussions:thread", args=[community.slug, thread_id])
 
 
 def new_thread_path(community: Community, group: WorkingGroup) -> str:
-    return (
-        f"{reverse('communities:home', args=[community.slug])}discussions/new/?group={group.slug}"
-    )
+    return f"{reverse('discussions:create', args=[community.slug])}?group={group.slug}"
 
 
 def _unique_slug(community: Community, name: str, *, exclude_pk=None) -> str:

@@ -14,9 +14,9 @@ CONFIG = "english"
 
 
 def _indexes():
-    weighted = lambda title, text: SearchVector(  # noqa: E731
+    weighted = lambda title, *text: SearchVector(  # noqa: E731
         title, weight="A", config=CONFIG
-    ) + SearchVector(text, weight="B", config=CONFIG)
+    ) + SearchVector(*text, weight="B", config=CONFIG)
     return [
         ("communities", "Thread", GinIndex(weighted("title", "body"), name="thread_search_gin")),
         ("communities", "Post", GinIndex(SearchVector("body", config=CONFIG), name="post_search_gin")),
@@ -24,6 +24,19 @@ def _indexes():
             "knowledge",
             "GlossaryTerm",
             GinIndex(weighted("term", "definition"), name="glossary_search_gin"),
+        ),
+        (
+            "knowledge",
+            "KnowledgeItem",
+            GinIndex(
+                weighted("title", "summary", "body", "problem", "context", "solution"),
+                name="item_search_gin",
+            ),
+        ),
+        (
+            "knowledge",
+            "KnowledgeItem",
+            GinIndex(SearchVector("title", config=CONFIG), name="item_title_search_gin"),
         ),
         # Titles alone: ranking many matches without rebuilding every vector.
         (

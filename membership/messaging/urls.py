@@ -12,7 +12,7 @@ urlpatterns = [
     path("messages/blocked/<int:person_id>/unblock/", views.unblock, name="unblock"),
     path("messages/reports/", views.reports, name="reports"),
     path(
-        "messages/reports/<int:report_id>/resolve/",
+        "messages/reports/<int:message_report_id>/resolve/",
         views.report_resolve,
         name="report_resolve",
     ),

@@ -234,10 +234,10 @@ def reports(request):
 
 @login_required
 @require_POST
-def report_resolve(request, report_id):
+def report_resolve(request, message_report_id):
     if not permissions.may_review_message_reports(request.user):
         raise PermissionDenied
-    found = get_object_or_404(MessageReport, pk=report_id)
+    found = get_object_or_404(MessageReport, pk=message_report_id)
     services.message_report_resolve(report=found, actor=request.user)
     messages.success(request, _("Marked as reviewed."))
     return redirect("messaging:reports")

@@ -217,8 +217,8 @@ def test_community_home_query_count_is_fixed(client, db, django_assert_num_queri
     client.force_login(viewer)
 
     # session, user, community, my membership, my permissions, charter, topics, members,
-    # latest announcements, nav unread counts, latest activity
-    with django_assert_num_queries(11):
+    # latest announcements, nav unread counts, latest activity, next meetings, open actions
+    with django_assert_num_queries(13):
         response = client.get(_url(community))
 
     assert sum(len(g["members"]) for g in response.context["member_groups"]) == members + 1
@@ -232,6 +232,7 @@ def test_signed_out_community_home_query_count_is_fixed(
     community.topics.set(["one", "two"])
     MembershipFactory.create_batch(members, community=community)
 
-    # community, charter, topics, latest announcements, latest activity
-    with django_assert_num_queries(5):
+    # community, charter, topics, latest announcements, latest activity, next meetings,
+    # open actions
+    with django_assert_num_queries(7):
         client.get(_url(community))

@@ -63,8 +63,9 @@ def test_signed_in_home_query_count_is_fixed(client, outsider, django_assert_num
         MembershipFactory.create_batch(2, community=community)
     client.force_login(outsider)
 
-    # session, user, my communities with levels, invitations for me, my pending requests
-    with django_assert_num_queries(7):  # + nav unread counts, + new in my communities
+    # session, user, my communities with levels, invitations for me, my pending requests,
+    # nav unread counts, new in my communities, my next meetings, my open actions
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
 
     assert len(response.context["my_communities"]) == rows

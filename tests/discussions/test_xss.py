@@ -15,8 +15,9 @@ from ..xss import PAYLOADS, assert_inert, assert_links_safe
 # The page's own forms (reply, moderation, decisions), exactly as the templates write
 # them, are taken out first: what remains of <main> is member text and our markup.
 OWN_FORM = re.compile(
-    r'<form method="(?:post|get)"(?: action="/[^"<>]*")?(?: class="[\w -]*")?'
-    r'(?: aria-label="[^"<>]*")?(?: novalidate)?>.*?</form>',
+    r'<form method="(?:post|get)"'
+    r'(?: (?:action|hx-post|hx-target|hx-swap|class|aria-label)="[^"<>]*"| novalidate)*>'
+    r".*?</form>",
     re.S,
 )
 

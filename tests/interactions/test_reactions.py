@@ -167,7 +167,7 @@ def test_without_javascript_a_reaction_goes_back_to_the_thread(client, thread, p
 
     assert response.status_code == 302
     assert response["Location"] == (
-        f"/c/{thread.community.slug}/discussions/{thread.pk}/#thread-{thread.pk}"
+        f"/c/{thread.community.slug}/discussions/{thread.pk}/#opening"
     )
     assert Reaction.objects.filter(user=peripheral, kind="helpful").exists()
 

@@ -83,7 +83,7 @@ def build(world) -> dict:
     return {
         "conversation_id": conversation.pk,
         "message_id": unwelcome.pk,
-        "report_id": report.pk,
+        "message_report_id": report.pk,
         "notification_id": notification.pk,
         "person_id": world.actors[E.CORE].pk,
     }
