@@ -84,8 +84,21 @@ def test_start_a_thread_with_a_mention_and_reply(page, world):
 
     _sign_out(page)
     _sign_in(page, site, world["replier"])
+    # The person mentioned sees it in the notification centre and follows it.
+    page.get_by_role("navigation").get_by_role("link", name=re.compile("Notifications")).click()
+    mention = page.get_by_role("link", name=re.compile("mentioned you"))
+    expect(mention).to_be_visible()
+    _check(page, "notifications-mention")
+    mention.click()
+    expect(page.locator("h1")).to_have_text(thread.title)
+    # A reaction on the opening message, through htmx.
+    helpful = page.locator(f"#react-thread-{thread.pk}-helpful")
+    expect(helpful).to_have_attribute("aria-pressed", "false")
+    helpful.click()
+    expect(page.locator(f"#react-thread-{thread.pk}-helpful")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     page.goto(f"{site}/c/{slug}/discussions/")
-    expect(page.get_by_text("New", exact=True)).to_be_visible()
     page.get_by_role("link", name=thread.title).click()
     page.get_by_role("button", name="Post your reply").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()

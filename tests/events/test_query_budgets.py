@@ -81,7 +81,9 @@ def test_home_pages_cost_the_same_with_3_and_30_actions_and_meetings(
             services.rsvp_set(occurrence=meeting, user=owner, response="going")
             services.action_create(occurrence=meeting, actor=owner, title="Do", owner=owner)
         client.force_login(owner)
-        owner_home.append(_count_queries(client, reverse("home"), django_assert_max_num_queries, 10))
+        owner_home.append(
+            _count_queries(client, reverse("home"), django_assert_max_num_queries, 10)
+        )
         community_home.append(
             _count_queries(
                 client,

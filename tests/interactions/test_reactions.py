@@ -166,9 +166,7 @@ def test_without_javascript_a_reaction_goes_back_to_the_thread(client, thread, p
     response = client.post(_react_url(thread), {"kind": "helpful"})
 
     assert response.status_code == 302
-    assert response["Location"] == (
-        f"/c/{thread.community.slug}/discussions/{thread.pk}/#opening"
-    )
+    assert response["Location"] == (f"/c/{thread.community.slug}/discussions/{thread.pk}/#opening")
     assert Reaction.objects.filter(user=peripheral, kind="helpful").exists()
 
 
