@@ -1,13 +1,15 @@
 """How long a search takes, compared with a plain list of threads. Run by hand:
 
-    .venv/bin/python bench/search_timing.py [--threads 5000] [--terms 2000]
+    .venv/bin/python bench/search_timing.py [--threads 5000] [--items 3000] [--terms 2000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/copplatform_bench \\
         .venv/bin/python bench/search_timing.py
 
 It builds a throwaway test database (test_<name>, destroyed afterwards), fills it
-with threads (each with two replies) and glossary terms spread over public and
-private communities, then times, as a signed-in member of some of them:
-  - the baseline: the first page of threads they may read, newest first, and its count;
+with threads (each with two replies), published knowledge items and glossary terms
+spread over public and private communities, then times, as a signed-in member of
+some of them:
+  - the baselines: the first page of threads, and of knowledge items, they may read,
+    newest first, with its count (what a plain list page asks);
   - search: count and first page of results for a few queries (common, rare, none).
 Each figure is the median of several runs; the ratio is search / baseline.
 """
@@ -74,9 +76,9 @@ def _text(rng, words):
     return " ".join(picked)
 
 
-def _fill(threads: int, terms: int):
+def _fill(threads: int, items: int, terms: int):
     from communities.models import Community, Post, Thread
-    from knowledge.models import GlossaryTerm
+    from knowledge.models import GlossaryTerm, KnowledgeItem
     from membership.models import User
     from membership.services import membership_ensure
 
@@ -105,6 +107,20 @@ def _fill(threads: int, terms: int):
     Post.objects.bulk_create(
         [Post(thread=thread, body=_text(rng, 40)) for thread in rows for _ in range(2)],
         batch_size=2000,
+    )
+    KnowledgeItem.objects.bulk_create(
+        [
+            KnowledgeItem(
+                community=rng.choice(communities),
+                kind=rng.choice(KnowledgeItem.Kind.values),
+                title=_text(rng, 6).capitalize(),
+                summary=_text(rng, 20),
+                body=_text(rng, 150),
+                status=KnowledgeItem.Status.PUBLISHED,
+            )
+            for _ in range(items)
+        ],
+        batch_size=1000,
     )
     GlossaryTerm.objects.bulk_create(
         [
@@ -136,6 +152,7 @@ def _median_ms(fn, runs=7):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=5000)
+    parser.add_argument("--items", type=int, default=3000)
     parser.add_argument("--terms", type=int, default=2000)
     parser.add_argument("--explain", help="print the query plans for this query")
     args = parser.parse_args()
@@ -147,12 +164,17 @@ def main():
         from knowledge import search
         from membership import permissions
 
-        viewer = _fill(args.threads, args.terms)
+        viewer = _fill(args.threads, args.items, args.terms)
 
         def baseline():
             threads = permissions.threads_readable_by(viewer)
             threads.count()
             list(threads.select_related("community").order_by("-last_activity_at")[:20])
+
+        def item_baseline():
+            items = permissions.items_readable_by(viewer).filter(status="published")
+            items.count()
+            list(items.select_related("community").order_by("-updated_at")[:20])
 
         if args.explain:
             query = search.parse_query(args.explain)
@@ -165,11 +187,13 @@ def main():
                     print(rows.values_list("pk")[:20].explain(analyze=True))
             return
         base = _median_ms(baseline)
+        item_base = _median_ms(item_baseline)
         print(
             f"{connection.vendor}: {args.threads} threads ({2 * args.threads} replies), "
-            f"{args.terms} glossary terms"
+            f"{args.items} knowledge items, {args.terms} glossary terms"
         )
         print(f"  baseline thread list (count + first 20): {base:.1f} ms")
+        print(f"  baseline item list (count + first 20): {item_base:.1f} ms")
         for text in QUERIES:
             query = search.parse_query(text)
 
@@ -180,7 +204,18 @@ def main():
 
             count = search.search(user=viewer, query=query, filters=search.SearchFilters()).count()
             took = _median_ms(run)
-            print(f"  search {text!r:24} {count:6d} hits  {took:8.1f} ms  x{took / base:.1f}")
+            items_only = search.SearchFilters(kind="item")
+
+            def run_items(query=query, filters=items_only):
+                results = search.search(user=viewer, query=query, filters=filters)
+                results.count()
+                return results[0:20]
+
+            item_took = _median_ms(run_items)
+            print(
+                f"  search {text!r:24} {count:6d} hits  {took:8.1f} ms  x{took / base:.1f}"
+                f"   items only {item_took:8.1f} ms  x{item_took / item_base:.1f} of item list"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -93,7 +93,14 @@ def test_upload_edit_compare_and_share_a_document(page, world):
     expect(page.get_by_role("heading", name="Summary")).to_be_visible()
     _check(page, "knowledge-compare")
 
-    page.get_by_role("link", name="Back to the item").click()
+    # Search finds it by a word of its new summary.
+    page.goto(f"{site}/c/safer-discharge/")
+    page.get_by_label("Search this community").fill("follow-up")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("link", name="Discharge checklist")).to_be_visible()
+    _check(page, "knowledge-search")
+    page.get_by_role("link", name="Discharge checklist").click()
+
     page.get_by_role("link", name="Share into another community").click()
     page.get_by_label("Share into").select_option(label="Frailty Network")
     page.get_by_label("Note for the other community").fill("Useful for frail patients too.")
