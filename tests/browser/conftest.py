@@ -9,6 +9,7 @@ missing browser is a failure, not a skip.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,33 @@ def screenshot():
 def assert_accessible():
     """assert_no_serious_axe_violations(page) as a fixture."""
     return assert_no_serious_axe_violations
+
+
+def sign_in_as(tab, site: str, user) -> None:
+    """Sign in through the real form as a factory-made user (password PASSWORD)."""
+    from playwright.sync_api import expect
+
+    from ..factories import PASSWORD
+
+    tab.goto(f"{site}/accounts/login/")
+    tab.locator("input[name='login']").fill(user.email)
+    tab.locator("input[name='password']").fill(PASSWORD)
+    tab.locator("main form").get_by_role("button", name=re.compile("sign in", re.I)).click()
+    expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def check_page(tab, name: str) -> None:
+    """axe finds nothing serious, one h1, screenshots taken, and no sideways scrolling
+    on a 360 px phone."""
+    assert_no_serious_axe_violations(tab)
+    assert tab.locator("h1").count() == 1
+    take_screenshots(tab, name)
+    original = tab.viewport_size
+    tab.set_viewport_size(dict(SCREEN_SIZES[1][1]))
+    try:
+        overflow = tab.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} is {overflow}px wider than a 360px phone"
+    finally:
+        tab.set_viewport_size(original)

@@ -1,16 +1,15 @@
 """The community pages in a real browser: no serious axe violations, nothing wider
 than a 360 px phone, and screenshots of each at desktop and phone widths."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from communities.models import Community
 from membership.models import User
 
-from ..factories import PASSWORD, CommunityFactory, MembershipFactory, UserFactory
-from .conftest import assert_no_serious_axe_violations, take_screenshots
+from ..factories import CommunityFactory, MembershipFactory, UserFactory
+from .conftest import check_page as _check
+from .conftest import sign_in_as as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,28 +36,6 @@ def world(live_server):
     CommunityFactory(name="Waiting Room", status=Community.Status.PROPOSED, created_by=core)
     facilitator = UserFactory(platform_role=User.PlatformRole.FACILITATOR)
     return {"site": live_server.url, "community": community, "core": core, "fac": facilitator}
-
-
-def _sign_in(tab, site, user):
-    tab.goto(f"{site}/accounts/login/")
-    tab.locator("input[name='login']").fill(user.email)
-    tab.locator("input[name='password']").fill(PASSWORD)
-    tab.locator("main form").get_by_role("button", name=re.compile("sign in", re.I)).click()
-    expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def _check(tab, name):
-    assert_no_serious_axe_violations(tab)
-    assert tab.locator("h1").count() == 1
-    take_screenshots(tab, name)
-    tab.set_viewport_size(PHONE)
-    try:
-        overflow = tab.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name} is {overflow}px wider than a 360px phone"
-    finally:
-        tab.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_directory_and_community_home_signed_out(page, world):

@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from communities.models import Thread
 from membership.notifications.models import Notification
 
-from ..factories import PASSWORD, CommunityFactory, MembershipFactory
-from .conftest import assert_no_serious_axe_violations, take_screenshots
+from ..factories import CommunityFactory, MembershipFactory
+from .conftest import check_page as _check
+from .conftest import sign_in_as as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,30 +33,8 @@ def world(live_server):
     return {"site": live_server.url, "community": community, "asker": asker, "replier": replier}
 
 
-def _sign_in(tab, site, user):
-    tab.goto(f"{site}/accounts/login/")
-    tab.locator("input[name='login']").fill(user.email)
-    tab.locator("input[name='password']").fill(PASSWORD)
-    tab.locator("main form").get_by_role("button", name=re.compile("sign in", re.I)).click()
-    expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def _sign_out(tab):
     tab.get_by_role("button", name="Sign out").click()
-
-
-def _check(tab, name):
-    assert_no_serious_axe_violations(tab)
-    assert tab.locator("h1").count() == 1
-    take_screenshots(tab, name)
-    tab.set_viewport_size(PHONE)
-    try:
-        overflow = tab.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name} is {overflow}px wider than a 360px phone"
-    finally:
-        tab.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_start_a_thread_with_a_mention_and_reply(page, world):

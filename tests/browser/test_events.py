@@ -1,15 +1,14 @@
 """Events in a real browser: a member replies to a meeting and downloads its .ics."""
 
-import re
-
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
 from tests.events.factories import make_event
 
-from ..factories import PASSWORD, CommunityFactory, MembershipFactory
+from ..factories import CommunityFactory, MembershipFactory
 from .conftest import assert_no_serious_axe_violations, take_screenshots
+from .conftest import sign_in_as as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,14 +32,6 @@ def world(live_server):
         repeat_count=4,
     )
     return {"site": live_server.url, "event": event, "member": member}
-
-
-def _sign_in(tab, site, user):
-    tab.goto(f"{site}/accounts/login/")
-    tab.locator("input[name='login']").fill(user.email)
-    tab.locator("input[name='password']").fill(PASSWORD)
-    tab.locator("main form").get_by_role("button", name=re.compile("sign in", re.I)).click()
-    expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_a_member_replies_going_and_downloads_the_calendar_file(page, world):

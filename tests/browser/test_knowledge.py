@@ -2,16 +2,15 @@
 version with a new file, compare the versions, share it into another community; every
 page passes the axe scan and fits a 360 px phone."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from knowledge.files import demo_pdf
 from knowledge.models import ItemShare, KnowledgeItem
 
-from ..factories import PASSWORD, CommunityFactory, MembershipFactory
-from .conftest import assert_no_serious_axe_violations, take_screenshots
+from ..factories import CommunityFactory, MembershipFactory
+from .conftest import check_page as _check
+from .conftest import sign_in_as as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,28 +30,6 @@ def world(live_server, tmp_path):
         demo_pdf(["Discharge checklist", "1. Medicines reconciled", "2. Follow-up booked"])
     )
     return {"site": live_server.url, "author": author, "files": (first, second)}
-
-
-def _sign_in(tab, site, user):
-    tab.goto(f"{site}/accounts/login/")
-    tab.locator("input[name='login']").fill(user.email)
-    tab.locator("input[name='password']").fill(PASSWORD)
-    tab.locator("main form").get_by_role("button", name=re.compile("sign in", re.I)).click()
-    expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def _check(tab, name):
-    assert_no_serious_axe_violations(tab)
-    assert tab.locator("h1").count() == 1
-    take_screenshots(tab, name)
-    tab.set_viewport_size(PHONE)
-    try:
-        overflow = tab.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name} is {overflow}px wider than a 360px phone"
-    finally:
-        tab.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_upload_edit_compare_and_share_a_document(page, world):
