@@ -16,8 +16,6 @@ from .conftest import sign_in_as as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 740}
-
 
 @pytest.fixture
 def world(live_server):
