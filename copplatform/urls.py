@@ -24,6 +24,10 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("knowledge.glossary_urls")),
     path("", include("knowledge.search_urls")),
+    path("facilitation/", include("facilitation.dashboard.urls")),
+    path("facilitation/", include("facilitation.coordination.urls")),
+    path("", include("facilitation.alignment.urls")),
+    path("reports/", include("facilitation.reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -910,3 +910,96 @@ def may_leave_working_group(user, group: WorkingGroup) -> bool:
 def may_be_added_to_working_group(user, person, group: WorkingGroup) -> bool:
     """Leads add members drawn from the community (people who may take part in it)."""
     return may_manage_working_group(user, group) and may_participate(person, group.community)
+
+
+# --- facilitation: dashboard, cross-community actions, alignment, reports ---------
+#
+# The facilitation team sees the dashboard for the communities they are assigned to
+# (platform admins see every community). Health-system leaders, facilitators and
+# admins read the cross-community report; it shows private and hidden communities as
+# aggregates only, and names a hidden community only to those who may know it.
+# Platform admins keep the strategic priorities and risk thresholds; a community's
+# managers declare its priorities and learning-cycle stages. Any member records a
+# value story; the community's core members (and facilitators) confirm it.
+
+
+def communities_facilitated_by(user) -> QuerySet[Community]:
+    """The communities on a facilitator's dashboard (every active one for admins)."""
+    if is_platform_admin(user):
+        return Community.objects.filter(status=Community.Status.ACTIVE)
+    if not is_facilitator(user):
+        return Community.objects.none()
+    return Community.objects.filter(
+        status=Community.Status.ACTIVE,
+        pk__in=FacilitatorAssignment.objects.filter(user=user).values("community_id"),
+    )
+
+
+def may_see_dashboard(user) -> bool:
+    return is_facilitator(user)
+
+
+def may_see_community_signals(user, community: Community) -> bool:
+    """The drill-down: admins, and the community's facilitators."""
+    if is_platform_admin(user):
+        return True
+    return (
+        is_facilitator(user)
+        and FacilitatorAssignment.objects.filter(user=user, community=community).exists()
+    )
+
+
+def may_act_across_communities(user) -> bool:
+    """Cross-community announcements, shares, approvals and bulk invitations; each
+    target community is still checked with the per-community question."""
+    return is_facilitator(user)
+
+
+def may_keep_work_log(user) -> bool:
+    return is_facilitator(user)
+
+
+def may_see_reports(user) -> bool:
+    return is_leader(user) or is_facilitator(user)
+
+
+def may_edit_priorities(user) -> bool:
+    return is_platform_admin(user)
+
+
+def may_edit_thresholds(user) -> bool:
+    return is_platform_admin(user)
+
+
+def may_set_alignment(user, community: Community) -> bool:
+    """Declare the priorities and learning-cycle stages a community serves."""
+    return may_manage_settings(user, community)
+
+
+def may_record_value_story(user, community: Community) -> bool:
+    return may_participate(user, community)
+
+
+def may_confirm_value_story(user, story) -> bool:
+    return may_moderate(user, story.community)
+
+
+def value_stories_readable_by(user) -> QuerySet:
+    """Confirmed stories of readable communities; the author's own and, for those who
+    confirm them, the community's waiting ones."""
+    from facilitation.models import ValueStory
+
+    readable = communities_readable_by(user)
+    visible = Q(status=ValueStory.Status.CONFIRMED, community__in=readable)
+    if user.is_authenticated:
+        visible |= Q(author=user, community__in=readable)
+        visible |= Q(community__in=Community.objects.filter(_granted_filter(user, Perm.MODERATE)))
+        if is_platform_admin(user):
+            visible = Q()
+    return ValueStory.objects.filter(visible)
+
+
+def report_names_community(user, community: Community) -> bool:
+    """May the report show this community by name (and its purpose)? Hidden ones
+    only to those who may know them; others appear only in counts."""
+    return may_know_community(user, community)

@@ -261,6 +261,10 @@ DEMO_SEEDERS = [
     "knowledge.demo",
     "knowledge.glossary_demo",
     "communities.discussions.interactions_demo",
+    "facilitation.alignment.demo",
+    "facilitation.coordination.demo",
+    "facilitation.dashboard.demo",
+    "facilitation.reports.demo",
 ]
 
 

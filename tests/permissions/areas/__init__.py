@@ -10,6 +10,30 @@ An area module defines:
   query_for(world, url_name) -> str (optional): a query string for a URL
 """
 
-from . import activity, discussions, events, interactions, knowledge, messaging, search
+from . import (
+    activity,
+    alignment,
+    coordination,
+    dashboard,
+    discussions,
+    events,
+    interactions,
+    knowledge,
+    messaging,
+    reports,
+    search,
+)
 
-AREAS = [discussions, interactions, events, messaging, activity, knowledge, search]
+AREAS = [
+    discussions,
+    interactions,
+    events,
+    messaging,
+    activity,
+    knowledge,
+    search,
+    dashboard,
+    coordination,
+    alignment,
+    reports,
+]

@@ -1,0 +1,5 @@
+"""Demo data for facilitation's alignment (called by seed_demo; idempotent)."""
+
+
+def seed(users, communities):
+    return None
