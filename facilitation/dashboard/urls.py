@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+    path("c/<slug:slug>/", views.community_health, name="community"),
+    path("thresholds/", views.thresholds_edit, name="thresholds"),
+]
