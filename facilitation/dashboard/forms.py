@@ -18,7 +18,20 @@ class PeriodForm(forms.Form):
 class ThresholdsForm(forms.ModelForm):
     class Meta:
         model = RiskThresholds
-        exclude = ["updated_by"]
+        fields = [
+            "min_core_members",
+            "core_window_weeks",
+            "core_weak_weeks",
+            "min_pairs_per_active_member",
+            "unanswered_hours",
+            "monologue_percent",
+            "newcomer_days",
+            "newcomer_posted_percent",
+            "dormant_days",
+            "quiet_days",
+            "charter_review_days",
+            "unfacilitated_days",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
