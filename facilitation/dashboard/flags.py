@@ -67,9 +67,12 @@ def _interaction(s: CommunitySignals, t: RiskThresholds) -> str | None:
     ratio = s.pairs_per_active.current
     if ratio is None or ratio >= t.min_pairs_per_active_member:
         return None
-    return _(
+    return ngettext(
         "%(pairs)d pairs of members replied to, mentioned or messaged each other, for "
-        "%(active)d active members: %(ratio)s per active member, below %(min)s."
+        "%(active)d active member: %(ratio)s per active member, below %(min)s.",
+        "%(pairs)d pairs of members replied to, mentioned or messaged each other, for "
+        "%(active)d active members: %(ratio)s per active member, below %(min)s.",
+        s.active_members.current,
     ) % {
         "pairs": s.pairs.current,
         "active": s.active_members.current,

@@ -197,7 +197,7 @@ def test_flags_explain_why_with_the_numbers(world):
     )
     assert why["interaction"] == (
         "0 pairs of members replied to, mentioned or messaged each other, for 1 active "
-        "members: 0.00 per active member, below 0.50."
+        "member: 0.00 per active member, below 0.50."
     )
     why = {f.key: f.why for f in flags_for(signals[d.pk], t)}
     assert why["dormant"] == "Nobody has ever posted."
