@@ -83,18 +83,26 @@ def _healthy(users, community, now):
     threads = list(Thread.objects.filter(community=community, deleted_at=None).order_by("pk"))
     if not threads:
         return
+    # Threads started a week apart (the oldest before the six weeks), so each weekly
+    # reply below comes after the thread it answers.
+    started = {}
+    for index, thread in enumerate(threads):
+        started[thread.pk] = now - timedelta(days=min(7 * index + 2, 43))
+        _backdate(Thread, thread.pk, started[thread.pk])
     # Each core member replies once a week for the last six weeks, in a thread someone
     # else started: an active core group, talking to each other.
     for week, note in enumerate(WEEKLY_NOTES):
         for index, person in enumerate(core):
-            thread = next((t for t in threads if t.author_id != person.pk), threads[0])
+            when = now - timedelta(days=7 * week + 1, hours=index + 1)
+            earlier = [t for t in threads if started[t.pk] < when]
+            thread = next((t for t in earlier if t.author_id != person.pk), earlier[-1])
             text = f"{note} ({person.name})"
             post = Post.objects.filter(
                 thread__community=community, author=person, body=text
             ).first()
             if post is None:
                 post = discussions.reply_create(thread=thread, author=person, body=text)
-            _backdate(Post, post.pk, now - timedelta(days=7 * week + 1, hours=index + 1))
+            _backdate(Post, post.pk, when)
 
 
 def _at_risk(users, community, now):
