@@ -549,7 +549,8 @@ def _pairs(ids, period: Period) -> dict[int, dict]:
             params,
         )
         for community_id, in_current, count in cursor.fetchall():
-            result[community_id]["cur" if in_current else "prev"] = count
+            counts = result.setdefault(community_id, {"cur": 0, "prev": 0})
+            counts["cur" if in_current else "prev"] = count
     return result
 
 
