@@ -13,6 +13,11 @@ class PeriodForm(forms.Form):
         coerce=int,
         initial=DEFAULT_PERIOD,
     )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        choices=[("risk", _("At risk first")), ("name", _("By name"))],
+        required=False,
+    )
 
 
 class ThresholdsForm(forms.ModelForm):

@@ -146,6 +146,7 @@ class CommunitySignals:
     median_first_reply_hours: Signal
     # Rhythm.
     active_weeks: Signal
+    posts_weekly: list[int]  # threads and replies per week of the period, oldest first
     last_post_at: datetime | None
     last_event_at: datetime | None
     # Stakeholder diversity.
@@ -666,6 +667,10 @@ def signals_for(
             unanswered_overdue=community.unanswered_overdue,
             median_first_reply_hours=Signal(_median(r["cur"]), _median(r["prev"])),
             active_weeks=Signal(len(w["cur"]), len(w["prev"])),
+            posts_weekly=[
+                w["cur"].get(k, {}).get("threads", 0) + w["cur"].get(k, {}).get("replies", 0)
+                for k in reversed(range(period.weeks))
+            ],
             last_post_at=_latest_of(community.last_thread_at, community.last_post_at),
             last_event_at=community.last_event_at,
             stakeholders={

@@ -20,35 +20,41 @@ from .flags import level_mix
 from .forms import PeriodForm, ThresholdsForm
 from .series import weekly_series
 from .signals import DEFAULT_PERIOD, Period
+from .sparkline import sparkline
 
 
-def _period(request) -> tuple[PeriodForm, Period, int]:
-    """The chosen period; an invalid choice falls back to the default, with a 400."""
-    if "days" not in request.GET:
-        form = PeriodForm(initial={"days": DEFAULT_PERIOD})
-        return form, Period.last_days(DEFAULT_PERIOD), 200
-    form = PeriodForm(request.GET)
+def _choices(request) -> tuple[PeriodForm, Period, str, int]:
+    """The chosen period and order; an invalid choice falls back to the defaults, with
+    a message and a 400."""
+    if not request.GET:
+        return PeriodForm(), Period.last_days(DEFAULT_PERIOD), "risk", 200
+    form = PeriodForm({"days": DEFAULT_PERIOD, **request.GET.dict()})
     if form.is_valid():
-        return form, Period.last_days(form.cleaned_data["days"]), 200
+        days, sort = form.cleaned_data["days"], form.cleaned_data["sort"] or "risk"
+        return form, Period.last_days(days), sort, 200
     messages.error(
         request,
-        _("That period is not one of the choices; showing the last %(days)d days.")
+        _("That choice is not one of the options; showing the last %(days)d days.")
         % {"days": DEFAULT_PERIOD},
     )
-    return PeriodForm(initial={"days": DEFAULT_PERIOD}), Period.last_days(DEFAULT_PERIOD), 400
+    return PeriodForm(), Period.last_days(DEFAULT_PERIOD), "risk", 400
 
 
 @login_required
 def dashboard(request):
     if not permissions.may_see_dashboard(request.user):
         raise PermissionDenied
-    form, period, status = _period(request)
+    form, period, sort, status = _choices(request)
     thresholds = RiskThresholds.current()
     rows = selectors.dashboard_rows(
         permissions.communities_facilitated_by(request.user),
         period=period,
         thresholds=thresholds,
     )
+    if sort == "name":
+        rows.sort(key=lambda row: (row.community.name.lower(), row.community.pk))
+    for row in rows:
+        row.spark = sparkline(row.posts_weekly)
     at_risk = sum(1 for row in rows if row.flags)
     return render(
         request,
@@ -56,6 +62,7 @@ def dashboard(request):
         {
             "form": form,
             "period": period,
+            "sort": sort,
             "rows": rows,
             "at_risk": at_risk,
             "may_edit_thresholds": permissions.may_edit_thresholds(request.user),
@@ -69,7 +76,7 @@ def community_health(request, slug):
     community = permissions.access_community(
         request.user, slug, require=permissions.may_see_community_signals
     )
-    form, period, status = _period(request)
+    form, period, _sort, status = _choices(request)
     thresholds = RiskThresholds.current()
     rows = selectors.dashboard_rows(
         type(community).objects.filter(pk=community.pk), period=period, thresholds=thresholds

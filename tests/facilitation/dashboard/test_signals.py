@@ -105,6 +105,7 @@ def test_rhythm(world):
     a, b, _c, d, signals, _t = world
     s = signals[a.community.pk]
     assert (s.active_weeks.current, s.active_weeks.previous) == (2, 1)
+    assert s.posts_weekly == [0, 0, 2, 0, 4]
     assert s.last_post_at == ago(1)
     assert s.days_since_last_post == 1
     assert s.last_event_at == ago(7)

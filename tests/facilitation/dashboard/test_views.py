@@ -91,6 +91,25 @@ def test_at_risk_communities_come_first_with_their_reasons(client, frozen):
     assert "up from" in body or "down from" in body
 
 
+def test_communities_can_be_ordered_by_name(client, frozen):
+    a = build_a()
+    b = build_b()
+    from membership.services import facilitator_assign
+
+    facilitator_assign(user=a.fac, community=b, actor=None)
+    client.force_login(a.fac)
+    body = client.get(DASHBOARD, {"sort": "name"}).content.decode()
+    assert body.index("Alpha") < body.index("Bravo")
+    assert client.get(DASHBOARD, {"sort": "size"}).status_code == 400
+
+
+def test_cards_show_posts_per_week_as_text(client, frozen):
+    a = build_a()
+    client.force_login(a.fac)
+    # Alpha's 30 days in weeks, oldest first: only weeks 3 (t1, r1) and 5 (the rest).
+    assert "Posts per week, oldest first: 0, 0, 2, 0, 4" in client.get(DASHBOARD).content.decode()
+
+
 @pytest.mark.parametrize("days", ["7", "30", "90"])
 def test_the_period_can_be_chosen(client, frozen, days):
     a = build_a()
@@ -107,7 +126,7 @@ def test_a_bad_period_falls_back_with_a_message_and_400(client, frozen, days):
     response = client.get(DASHBOARD, {"days": days})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "That period is not one of the choices" in body
+    assert "That choice is not one of the options" in body
     assert 'value="30" selected' in body
     url = reverse("dashboard:community", args=[a.community.slug])
     assert client.get(url, {"days": days}).status_code == 400
