@@ -83,24 +83,22 @@ def work_log_totals(entries: QuerySet[WorkLogEntry]) -> dict:
     by_kind = list(
         entries.order_by()
         .values("kind")
-        .annotate(
-            minutes=Sum("minutes"), count=Count("pk"), untimed=Count("pk", filter=Q(minutes=0))
-        )
+        .annotate(total=Sum("minutes"), count=Count("pk"), untimed=Count("pk", filter=Q(minutes=0)))
         .order_by("kind")
     )
     labels = dict(WorkLogEntry.Kind.choices)
     for row in by_kind:
         row["label"] = labels.get(row["kind"], row["kind"])
-        row["hours"] = round(row["minutes"] / 60, 1)
+        row["hours"] = round(row["total"] / 60, 1)
     by_community = list(
         entries.order_by()
         .values("community_id", "community__name")
-        .annotate(minutes=Sum("minutes"), count=Count("pk"))
+        .annotate(total=Sum("minutes"), count=Count("pk"))
         .order_by("community__name")
     )
     for row in by_community:
-        row["hours"] = round(row["minutes"] / 60, 1)
-    total = sum(row["minutes"] for row in by_kind)
+        row["hours"] = round(row["total"] / 60, 1)
+    total = sum(row["total"] for row in by_kind)
     untimed = sum(row["untimed"] for row in by_kind)
     return {
         "by_kind": by_kind,

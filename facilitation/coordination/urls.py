@@ -11,6 +11,6 @@ urlpatterns = [
     path("actions/bulk-invite/", views.bulk_invite_view, name="bulk_invite"),
     path("work-log/", views.work_log, name="work_log"),
     path("work-log/add/", views.work_log_add, name="work_log_add"),
-    path("work-log/<int:entry_id>/edit/", views.work_log_edit, name="work_log_edit"),
-    path("work-log/<int:entry_id>/delete/", views.work_log_delete, name="work_log_delete"),
+    path("work-log/<int:work_log_entry_id>/edit/", views.work_log_edit, name="work_log_edit"),
+    path("work-log/<int:work_log_entry_id>/delete/", views.work_log_delete, name="work_log_delete"),
 ]

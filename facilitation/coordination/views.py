@@ -372,8 +372,8 @@ def _own_entry(request, entry_id) -> WorkLogEntry:
 
 
 @login_required
-def work_log_edit(request, entry_id):
-    entry = _own_entry(request, entry_id)
+def work_log_edit(request, work_log_entry_id):
+    entry = _own_entry(request, work_log_entry_id)
     form = WorkLogEntryForm(
         request.POST if request.method == "POST" else None,
         instance=None,
@@ -404,8 +404,8 @@ def work_log_edit(request, entry_id):
 
 
 @login_required
-def work_log_delete(request, entry_id):
-    entry = _own_entry(request, entry_id)
+def work_log_delete(request, work_log_entry_id):
+    entry = _own_entry(request, work_log_entry_id)
     if request.method == "POST":
         services.work_log_entry_delete(entry=entry, actor=request.user)
         messages.success(request, _("Work log entry deleted."))
