@@ -47,7 +47,8 @@ def test_a_facilitator_announces_to_two_communities(page, world):
     expect(page.get_by_text("Spring learning exchange")).to_have_count(0)
 
     page.goto(f"{site}/facilitation/work-log/")
-    expect(page.get_by_text("Announcement: Spring learning exchange")).to_have_count(2)
+    rows = page.locator("table.work-log-table tbody tr")
+    expect(rows.filter(has_text="Announcement: Spring learning exchange")).to_have_count(2)
     check_page(page, "coordination-work-log")
 
 
