@@ -41,6 +41,8 @@ def work_log_record(
     action ("announcement:<thread id>"), so calling twice records once."""
     if not source:
         raise ValueError("An automatic entry needs a source.")
+    if community is None and not permissions.may_keep_work_log(facilitator):
+        return None
     if community is not None and not permissions.facilitates(facilitator, community):
         return None
     defaults = {

@@ -58,6 +58,12 @@ def test_an_unassigned_platform_admin_gets_no_automatic_entry(community, admin_u
     assert _record(admin_user, community) is None
 
 
+def test_work_across_communities_is_logged_only_for_the_facilitation_team(community, core):
+    facilitator = facilitator_of(community)
+    assert _record(core, None) is None
+    assert _record(facilitator, None).community is None
+
+
 def test_approving_a_join_request_logs_it_for_the_facilitator(community):
     facilitator = facilitator_of(community)
     asker = UserFactory(display_name="Ada Asker")
