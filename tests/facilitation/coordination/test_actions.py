@@ -61,6 +61,28 @@ def test_an_announcement_to_a_community_one_may_not_announce_in_sends_nothing(tw
     assert not Thread.objects.exists() and not BrokerageEvent.objects.exists()
 
 
+def test_a_failure_in_one_community_rolls_the_whole_announcement_back(two, monkeypatch):
+    from communities.discussions import services as discussions
+
+    facilitator = facilitator_of(*two)
+    real = discussions.thread_create
+    calls = []
+
+    def fail_second(**kwargs):
+        calls.append(kwargs["community"])
+        if len(calls) == 2:
+            raise ValidationError("The database went away.")
+        return real(**kwargs)
+
+    monkeypatch.setattr(discussions, "thread_create", fail_second)
+    with pytest.raises(ValidationError):
+        services.announcement_send_many(
+            actor=facilitator, communities=two, title="Hello", body="Everyone"
+        )
+    assert not Thread.objects.exists()
+    assert not BrokerageEvent.objects.exists() and not WorkLogEntry.objects.exists()
+
+
 def test_a_core_member_cannot_announce_across_communities(community, core):
     with pytest.raises(ValidationError):
         services.announcement_send_many(

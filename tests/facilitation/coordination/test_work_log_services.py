@@ -185,3 +185,22 @@ def test_minutes_over_a_day_are_refused(community):
             minutes=24 * 60 + 1,
             occurred_on=datetime.date.today(),
         )
+
+
+def test_a_race_for_the_same_source_returns_the_twin_and_keeps_the_transaction(
+    community, monkeypatch
+):
+    """A concurrent twin committed between get_or_create's read and its insert: the
+    insert fails, the savepoint absorbs it, and the twin's entry is returned."""
+    facilitator = facilitator_of(community)
+    twin = WorkLogEntryFactory(facilitator=facilitator, community=community, source="a:7")
+
+    def read_missed_the_twin(self, defaults=None, **lookup):
+        return self.create(**lookup, **defaults), True
+
+    monkeypatch.setattr(type(WorkLogEntry.objects), "get_or_create", read_missed_the_twin)
+    entry = _record(facilitator, community, source="a:7")
+    monkeypatch.undo()
+    assert entry.pk == twin.pk
+    # The surrounding transaction still works after the absorbed IntegrityError.
+    assert WorkLogEntry.objects.filter(facilitator=facilitator).count() == 1
