@@ -23,6 +23,8 @@ from membership.models import Invitation, Membership, User
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 500
 MAX_MESSAGE = 1000
+# Invitation.email's column (EmailField's 254): a longer address would not fit.
+MAX_EMAIL = 254
 SIGNING_SALT = "facilitation.coordination.bulk_invite"
 # A signed preview stays valid for a working session, not forever.
 SIGNED_MAX_AGE = 6 * 60 * 60
@@ -150,6 +152,8 @@ def validate_rows(rows: list[Row], *, community: Community, default_level: str) 
         row.email = email
         try:
             validate_email(email)
+            if len(email) > MAX_EMAIL:
+                raise ValidationError("too long")
         except ValidationError:
             row.errors.append(_("Not a valid email address."))
         else:

@@ -48,6 +48,7 @@ def test_every_per_row_error(community):
     raw = (
         "email,level,message\n"
         "not-an-email,,\n"
+        f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.example.org,,\n"
         "dup@example.org,,\n"
         "DUP@example.org,,\n"
         "member@example.org,,\n"
@@ -58,6 +59,8 @@ def test_every_per_row_error(community):
     ).encode()
     errors = _errors(_parse(raw, community))
     assert errors["not-an-email"] == ["Not a valid email address."]
+    too_long = next(email for email in errors if len(email) > 254)
+    assert errors[too_long] == ["Not a valid email address."]
     assert errors["dup@example.org"] == ["Repeats an address earlier in the list."]
     assert errors["member@example.org"] == ["Already a member."]
     assert errors["invited@example.org"] == ["Already has an open invitation."]
