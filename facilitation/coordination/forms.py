@@ -63,7 +63,7 @@ class RequestIdsField(forms.TypedMultipleChoiceField):
     it ignored, rather than failing the whole form on one stale checkbox."""
 
     def valid_value(self, value):
-        return str(value).isdigit() and len(str(value)) < 12
+        return str(value).isdigit() and len(str(value)) < 12  # as views._is_id
 
 
 class JoinRequestsForm(forms.Form):

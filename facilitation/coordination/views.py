@@ -36,6 +36,11 @@ from .forms import (
 WORK_LOG_PER_PAGE = 30
 
 
+def _is_id(value: str) -> bool:
+    # Longer than any id: refused before it reaches the database (SQLite overflows).
+    return value.isdigit() and len(value) < 12
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -90,7 +95,7 @@ def announce(request):
 @login_required
 def announce_sent(request):
     _require(permissions.may_act_across_communities(request.user))
-    ids = [value for value in request.GET.getlist("t") if value.isdigit()][:500]
+    ids = [value for value in request.GET.getlist("t") if _is_id(value)][:500]
     threads = list(selectors.announcements_by(user=request.user, thread_ids=ids))
     return render(request, "facilitation/coordination/announce_sent.html", {"threads": threads})
 
@@ -102,7 +107,7 @@ def _item_from_query(request):
     value = request.GET.get("item") or request.POST.get("item") or ""
     if not value:
         return None
-    if not value.isdigit():
+    if not _is_id(value):
         raise Http404
     return permissions.access_item(request.user, int(value), require=permissions.may_share_item)
 

@@ -473,3 +473,19 @@ def test_announcement_form_budget_does_not_grow(client, n):
     facilitator, _communities = _team(n)
     client.force_login(facilitator)
     assert _count(client, reverse("coordination:announce")) == ANNOUNCE_BUDGET
+
+
+def test_absurd_ids_in_the_address_are_never_a_500(client, facilitator):
+    client.force_login(facilitator)
+    huge = "9" * 30
+    assert client.get(reverse("coordination:share"), {"item": huge}).status_code == 404
+    assert client.get(reverse("coordination:announce_sent"), {"t": huge}).status_code == 200
+    assert client.get(reverse("coordination:work_log"), {"community": huge}).status_code == 400
+    assert (
+        client.get(reverse("coordination:work_log"), {"before": f"2026-01-01_{huge}"}).status_code
+        == 200
+    )
+    response = client.post(
+        reverse("coordination:join_requests"), {"requests": [huge], "decision": "approve"}
+    )
+    assert response.status_code == 400
