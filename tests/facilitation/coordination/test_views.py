@@ -442,6 +442,8 @@ def _team(n):
 JOIN_REQUESTS_BUDGET = 4
 WORK_LOG_BUDGET = 7
 ANNOUNCE_BUDGET = 6
+BULK_INVITE_BUDGET = 6
+SHARE_PICK_BUDGET = 4
 
 
 @pytest.mark.parametrize("n", [1, 30])
@@ -489,3 +491,13 @@ def test_absurd_ids_in_the_address_are_never_a_500(client, facilitator):
         reverse("coordination:join_requests"), {"requests": [huge], "decision": "approve"}
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_bulk_invite_and_share_budgets_do_not_grow(client, n):
+    facilitator, communities = _team(n)
+    for community in communities:
+        make_item(community, title=f"Toolkit {community.pk}")
+    client.force_login(facilitator)
+    assert _count(client, reverse("coordination:bulk_invite")) == BULK_INVITE_BUDGET
+    assert _count(client, reverse("coordination:share")) == SHARE_PICK_BUDGET
