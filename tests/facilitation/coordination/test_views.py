@@ -444,6 +444,7 @@ WORK_LOG_BUDGET = 7
 ANNOUNCE_BUDGET = 6
 BULK_INVITE_BUDGET = 6
 SHARE_PICK_BUDGET = 4
+SHARE_ITEM_BUDGET = 8
 
 
 @pytest.mark.parametrize("n", [1, 30])
@@ -501,3 +502,12 @@ def test_bulk_invite_and_share_budgets_do_not_grow(client, n):
     client.force_login(facilitator)
     assert _count(client, reverse("coordination:bulk_invite")) == BULK_INVITE_BUDGET
     assert _count(client, reverse("coordination:share")) == SHARE_PICK_BUDGET
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_share_targets_budget_does_not_grow(client, n):
+    facilitator, communities = _team(n + 1)
+    item = make_item(communities[0])
+    client.force_login(facilitator)
+    url = reverse("coordination:share") + f"?item={item.pk}"
+    assert _count(client, url) == SHARE_ITEM_BUDGET
