@@ -6,11 +6,11 @@ is opaque to readers (`?before=<iso timestamp>_<id>`); a malformed one is a 400.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import BadRequest
 from django.db.models import Q, QuerySet
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
 CURSOR_PARAM = "before"
 
@@ -25,14 +25,18 @@ class KeysetPage:
         return self.next_cursor is not None
 
 
-def _encode(moment: datetime, pk: int) -> str:
+def _encode(moment: datetime | date, pk: int) -> str:
     return f"{moment.isoformat()}_{pk}"
 
 
-def _decode(cursor: str) -> tuple[datetime, int]:
+def _decode(cursor: str) -> tuple[datetime | date, int]:
     # A "+" in the offset may arrive as a space when a link was not URL-encoded.
     moment_text, _, pk_text = cursor.replace(" ", "+").rpartition("_")
-    moment = parse_datetime(moment_text) if moment_text else None
+    try:
+        # A date field (the work log's occurred_on) keys its pages on a bare date.
+        moment = (parse_datetime(moment_text) or parse_date(moment_text)) if moment_text else None
+    except ValueError:
+        moment = None
     if moment is None or not pk_text.isdigit():
         raise BadRequest("That page link is not valid.")
     return moment, int(pk_text)

@@ -1003,3 +1003,41 @@ def report_names_community(user, community: Community) -> bool:
     """May the report show this community by name (and its purpose)? Hidden ones
     only to those who may know them; others appear only in counts."""
     return may_know_community(user, community)
+
+
+# --- facilitation: coordination
+# Where cross-community actions may land. Each list is one query (Exists on the
+# permission table); the views still ask the per-community question for each target.
+
+
+def communities_announceable_by(user) -> QuerySet[Community]:
+    """Active communities where the user may post an announcement."""
+    communities = Community.objects.filter(status=Community.Status.ACTIVE)
+    if is_platform_admin(user):
+        return communities
+    if not user.is_authenticated:
+        return communities.none()
+    return communities.filter(_granted_filter(user, Perm.POST_ANNOUNCEMENT))
+
+
+def communities_managed_by(user) -> QuerySet[Community]:
+    """Active communities whose members (requests, invitations) the user manages."""
+    communities = Community.objects.filter(status=Community.Status.ACTIVE)
+    if is_platform_admin(user):
+        return communities
+    if not user.is_authenticated:
+        return communities.none()
+    return communities.filter(_granted_filter(user, Perm.MANAGE_MEMBERS))
+
+
+def may_edit_work_log_entry(user, entry) -> bool:
+    """Facilitators edit and delete only their own entries."""
+    return may_keep_work_log(user) and entry.facilitator_id == user.pk
+
+
+def facilitates(user, community: Community) -> bool:
+    """Assigned as a facilitator of this community (platform admins only if assigned):
+    who gets automatic work-log entries for acting there."""
+    if not user.is_authenticated or not is_facilitator(user):
+        return False
+    return FacilitatorAssignment.objects.filter(user=user, community=community).exists()

@@ -270,7 +270,22 @@ def join_request_approve(*, join_request: JoinRequest, actor: User) -> Membershi
     )
     tasks.notify_join_decision.delay_on_commit(join_request_id=join_request.pk)
     _notify_join_decision(join_request, actor)
+    _work_log_approval(join_request, actor)
     return membership
+
+
+def _work_log_approval(join_request: JoinRequest, actor: User) -> None:
+    """A facilitator's approval counts in their work log (once per request)."""
+    from facilitation.coordination.services import work_log_record
+    from facilitation.models import WorkLogEntry
+
+    work_log_record(
+        facilitator=actor,
+        community=join_request.community,
+        kind=WorkLogEntry.Kind.ONBOARDING,
+        description=_("Approved %(name)s's request to join") % {"name": join_request.user.name},
+        source=f"join-request:{join_request.pk}",
+    )
 
 
 @transaction.atomic

@@ -584,7 +584,24 @@ def attendance_record(*, occurrence: EventOccurrence, actor: User, user_ids) -> 
     )
     occurrence.attendance_recorded_at = timezone.now()
     occurrence.save(update_fields=["attendance_recorded_at", "updated_at"])
+    _work_log_meeting(occurrence, actor)
     return len(wanted)
+
+
+def _work_log_meeting(occurrence: EventOccurrence, actor: User) -> None:
+    """A facilitator who records attendance ran (or supported) the meeting: once per
+    occurrence in their work log, however often the attendance is corrected."""
+    from facilitation.coordination.services import work_log_record
+    from facilitation.models import WorkLogEntry
+
+    work_log_record(
+        facilitator=actor,
+        community=occurrence.event.community,
+        kind=WorkLogEntry.Kind.MEETING,
+        description=_("Ran a meeting: %(title)s") % {"title": occurrence.event.title},
+        source=f"meeting:{occurrence.pk}",
+        occurred_on=timezone.localdate(occurrence.starts_at),
+    )
 
 
 @transaction.atomic
