@@ -1003,3 +1003,27 @@ def report_names_community(user, community: Community) -> bool:
     """May the report show this community by name (and its purpose)? Hidden ones
     only to those who may know them; others appear only in counts."""
     return may_know_community(user, community)
+
+
+# --- facilitation: alignment
+#
+# A value story is read through value_stories_readable_by (one query answers both
+# "may they read it" and "fetch it"). Its author edits it while it waits; once a
+# core member has decided, it is part of the record and stays as confirmed.
+
+
+def may_edit_value_story(user, story) -> bool:
+    from facilitation.models import ValueStory
+
+    return (
+        user.is_authenticated
+        and story.author_id == user.pk
+        and story.status == ValueStory.Status.RECORDED
+        and may_record_value_story(user, story.community)
+    )
+
+
+def may_see_similar_content(user, community: Community) -> bool:
+    """The "similar from other communities" suggestions while writing: anyone signed
+    in who may know the community (they only ever list what the user may read)."""
+    return bool(user.is_authenticated and user.is_active) and may_know_community(user, community)
