@@ -2,7 +2,7 @@
 alignment, value stories. Every list asks membership.permissions which rows the
 viewer may see, and costs a fixed number of queries however many rows there are."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
 
 from communities.models import Community
 from facilitation.models import LearningStage, StrategicPriority, ValueStory
@@ -30,11 +30,28 @@ def active_priorities() -> QuerySet[StrategicPriority]:
 
 def community_alignment(*, community: Community) -> dict:
     """The current priorities a community serves and its learning-cycle stages, in the
-    cycle's order. Two queries."""
-    priorities = list(community.priorities.filter(is_active=True).only("pk", "name"))
-    declared = set(community.learning_stages.values_list("stage", flat=True))
-    stages = [(value, label) for value, label in LearningStage.choices if value in declared]
-    return {"priorities": priorities, "stages": stages}
+    cycle's order. One query (a UNION: the community's home page is on a budget)."""
+    priorities = (
+        community.priorities.filter(is_active=True)
+        .order_by()
+        .values_list("pk", "name", "position")
+    )
+    stages = (
+        community.learning_stages.order_by()
+        .annotate(none=Value(0), nil=Value(0))
+        .values_list("none", "stage", "nil")
+    )
+    rows = list(priorities.union(stages, all=True))
+    declared = {text for pk, text, _position in rows if not pk}
+    return {
+        "priorities": [
+            StrategicPriority(pk=pk, name=name, position=position)
+            for pk, name, position in sorted(
+                (row for row in rows if row[0]), key=lambda row: (row[2], row[1])
+            )
+        ],
+        "stages": [(value, label) for value, label in LearningStage.choices if value in declared],
+    }
 
 
 # --- value stories ---------------------------------------------------------------------
