@@ -32,9 +32,7 @@ def community_alignment(*, community: Community) -> dict:
     """The current priorities a community serves and its learning-cycle stages, in the
     cycle's order. One query (a UNION: the community's home page is on a budget)."""
     priorities = (
-        community.priorities.filter(is_active=True)
-        .order_by()
-        .values_list("pk", "name", "position")
+        community.priorities.filter(is_active=True).order_by().values_list("pk", "name", "position")
     )
     stages = (
         community.learning_stages.order_by()

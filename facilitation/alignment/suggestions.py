@@ -101,17 +101,24 @@ class Suggestion:
 
 
 def title_words(text: str) -> list[str]:
-    words = [
-        word
-        for word in parse_query(text[:200]).terms
-        if len(word) >= MIN_WORD_LENGTH and word not in COMMON_WORDS
-    ]
+    """The title's words worth matching: letters and digits, at least three long."""
+    words = []
+    for term in parse_query(text[:200]).terms:
+        for word in term.split("_"):
+            if len(word) >= MIN_WORD_LENGTH and word not in COMMON_WORDS and word not in words:
+                words.append(word)
     return words[:MAX_WORDS]
 
 
 def _ranked(source: ModelSource, rows: QuerySet, words: list[str]) -> QuerySet:
     if uses_postgres():
-        query = reduce(or_, [SearchQuery(word, config=POSTGRES_CONFIG) for word in words])
+        # Prefix matches ("emerg:*"), so a word still being typed already finds
+        # something, as SQLite's icontains does. Words are letters and digits only
+        # (title_words), so they are safe in a raw tsquery.
+        query = reduce(
+            or_,
+            [SearchQuery(f"{word}:*", search_type="raw", config=POSTGRES_CONFIG) for word in words],
+        )
         matching = (
             source.model.objects.alias(search_vector=source.search_vector())
             .filter(search_vector=query)

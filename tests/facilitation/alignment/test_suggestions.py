@@ -37,6 +37,23 @@ def test_title_words_drop_short_and_common_words():
     assert title_words("How do we reduce the wait times in ED?") == ["reduce", "wait", "times"]
 
 
+def test_title_words_are_letters_and_digits_only():
+    assert title_words("snake_case: it's & (wait) | times:* 'x'") == [
+        "snake",
+        "case",
+        "wait",
+        "times",
+    ]
+
+
+def test_a_word_still_being_typed_already_matches(here, elsewhere, writer):
+    ThreadFactory(community=elsewhere, title="Emergency department boarding")
+
+    found = similar_content(user=writer, community=here, text="Emerg")
+
+    assert _titles(found) == ["Emergency department boarding"]
+
+
 def test_suggests_threads_and_items_of_other_readable_communities(here, elsewhere, writer):
     ThreadFactory(community=elsewhere, title="Reducing wait times at triage")
     make_item(elsewhere, title="Wait times dashboard")
