@@ -57,12 +57,18 @@ class AlignmentForm(forms.Form):
         self.fields["priorities"].queryset = priorities
 
 
+# Rendered as HTML by the field template (help text is trusted, never user input).
 VALUE_TYPE_HELP = _(
-    "Immediate: taking part was itself useful (an answer, support, a good meeting). "
-    "Potential: you gained knowledge, a tool or a contact you may use. "
-    "Applied: you changed how you work because of it. "
-    "Realised: the change improved results (for patients, staff or the system). "
-    "Reframing: it changed how you or your organisation define success."
+    "<ul class='value-types'>"
+    "<li><strong>Immediate</strong>: taking part was itself useful (an answer, support, "
+    "a good meeting).</li>"
+    "<li><strong>Potential</strong>: you gained knowledge, a tool or a contact you may "
+    "use.</li>"
+    "<li><strong>Applied</strong>: you changed how you work because of it.</li>"
+    "<li><strong>Realised</strong>: the change improved results (for patients, staff or "
+    "the system).</li>"
+    "<li><strong>Reframing</strong>: it changed how you or your organisation define "
+    "success.</li></ul>"
 )
 
 

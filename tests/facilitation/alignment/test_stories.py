@@ -81,8 +81,8 @@ def test_the_form_explains_every_kind_of_value(client, community, peripheral):
 
     body = client.get(reverse("alignment:story_create", args=[community.slug])).content.decode()
 
-    for word in ("Immediate:", "Potential:", "Applied:", "Realised:", "Reframing:"):
-        assert word in body
+    for word in ("Immediate", "Potential", "Applied", "Realised", "Reframing"):
+        assert f"<strong>{word}</strong>:" in body
 
 
 def test_items_offered_are_this_communitys_or_shared_into_it(community, peripheral):
