@@ -1023,6 +1023,18 @@ def may_edit_value_story(user, story) -> bool:
     )
 
 
+def may_decide_value_story(user, story) -> bool:
+    """Confirm or decline a waiting story: those who confirm stories, but never the
+    story's own author (a second pair of eyes is the point of confirming)."""
+    from facilitation.models import ValueStory
+
+    return (
+        story.status == ValueStory.Status.RECORDED
+        and may_confirm_value_story(user, story)
+        and story.author_id != user.pk
+    )
+
+
 def may_see_similar_content(user, community: Community) -> bool:
     """The "similar from other communities" suggestions while writing: anyone signed
     in who may know the community (they only ever list what the user may read)."""

@@ -342,6 +342,7 @@ def story_decide(*, story: ValueStory, actor: User, confirm: bool, note: str = "
         permissions.may_confirm_value_story(actor, story),
         _("Only the community's core members confirm value stories."),
     )
+    _require(story.author_id != actor.pk, _("Someone other than the author confirms a story."))
     # Claimed with a conditional UPDATE: two core members deciding at once never both win.
     decided_at = timezone.now()
     status = Status.CONFIRMED if confirm else Status.DECLINED

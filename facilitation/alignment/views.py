@@ -230,9 +230,7 @@ def _access_story(request, slug, story_id):
 
 
 def _render_story(request, community, story, *, decision_form=None, status=200):
-    may_decide = story.status == ValueStory.Status.RECORDED and (
-        permissions.may_confirm_value_story(request.user, story)
-    )
+    may_decide = permissions.may_decide_value_story(request.user, story)
     context = {
         "community": community,
         "story": story,
@@ -286,7 +284,7 @@ def story_edit(request, slug, story_id):
 @require_POST
 def story_decide(request, slug, story_id):
     community, story = _access_story(request, slug, story_id)
-    if not permissions.may_confirm_value_story(request.user, story):
+    if not permissions.may_decide_value_story(request.user, story):
         raise PermissionDenied
     form = DecisionForm(request.POST)
     if form.is_valid():

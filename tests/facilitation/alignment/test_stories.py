@@ -250,6 +250,32 @@ def test_the_author_may_not_confirm_their_own_story(client, community):
     assert response.status_code == 403
 
 
+def test_a_core_member_does_not_confirm_their_own_story(client, community, core):
+    story = make_story(community, author=core)
+    client.force_login(core)
+
+    assert "Send the decision" not in client.get(_detail(story)).content.decode()
+    response = client.post(
+        reverse("alignment:story_decide", args=[community.slug, story.pk]),
+        {"decision": "confirm"},
+    )
+    assert response.status_code == 403
+    with pytest.raises(ValidationError):
+        services.story_decide(story=story, actor=core, confirm=True)
+
+
+def test_a_decided_story_cannot_be_decided_again_through_the_page(client, community, core):
+    story = make_story(community, status=Status.DECLINED)
+    client.force_login(core)
+
+    response = client.post(
+        reverse("alignment:story_decide", args=[community.slug, story.pk]),
+        {"decision": "confirm"},
+    )
+
+    assert response.status_code == 403
+
+
 # --- editing --------------------------------------------------------------------------------
 
 
