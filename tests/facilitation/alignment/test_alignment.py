@@ -120,3 +120,19 @@ def test_the_alignment_form_shows_current_choices(client, community, core):
 
     assert response.status_code == 200
     assert response.context["form"].initial["priorities"][0].pk == chosen.pk
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_the_alignment_form_costs_the_same_with_1_or_30_priorities(
+    client, community, core, django_assert_num_queries, rows
+):
+    for n in range(rows):
+        PriorityFactory(name=f"P{n}").communities.add(community)
+    client.force_login(core)
+
+    # session, user, community, permissions, declared alignment, nav unread counts,
+    # whether any priority is current (the empty notice), priorities offered
+    with django_assert_num_queries(8):
+        response = client.get(_url(community))
+
+    assert len(response.context["form"].fields["priorities"].choices) == rows
