@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from facilitation.alignment import selectors as alignment_selectors
 from membership import permissions
 from membership import selectors as membership_selectors
 from membership.models import Membership
@@ -259,6 +260,9 @@ def community_home(request, slug):
         "events_block": events_selectors.community_home_block(community=community, viewer=user)
         if may_read and community.status == Community.Status.ACTIVE
         else None,
+        # facilitation/alignment: priorities and learning-cycle stages (two queries).
+        "alignment": alignment_selectors.community_alignment(community=community),
+        "may_set_alignment": permissions.may_set_alignment(user, community),
     }
     return render(request, "communities/community_home.html", context)
 

@@ -198,13 +198,16 @@ class ValueStory(TimeStampedModel):
     applied = models.TextField(_("what was applied, where"), max_length=4000)
     changed = models.TextField(_("what changed"), max_length=4000)
     value_type = models.CharField(_("kind of value"), max_length=10, choices=ValueType.choices)
-    items = models.ManyToManyField("knowledge.KnowledgeItem", related_name="value_stories", blank=True)
+    items = models.ManyToManyField(
+        "knowledge.KnowledgeItem", related_name="value_stories", blank=True
+    )
     priorities = models.ManyToManyField(StrategicPriority, related_name="value_stories", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECORDED)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note to the author"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("value story")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from communities.activity.services import activity_record
 from communities.models import Activity, Community, Thread
+from facilitation.alignment.services import brokerage_record_links, brokerage_record_share
 from membership import permissions
 from membership.models import Notification, User
 from membership.notifications.services import notify
@@ -121,6 +122,13 @@ def item_create(
     _set_authors(item, actor, co_authors)
     if topics:
         item.topics.set(topics)
+    # Links to other communities' threads and items count as knowledge brokerage.
+    brokerage_record_links(
+        actor=actor,
+        community=community,
+        text="\n".join((item.summary, item.body, item.problem, item.context, item.solution)),
+        item=item,
+    )
     return item
 
 
@@ -264,6 +272,8 @@ def item_share(
     if ItemShare.objects.filter(item=item, community=community).exists():
         raise ValidationError(_("The item is already shared there."))
     share = ItemShare.objects.create(item=item, community=community, shared_by=actor, note=note)
+    # Counted in reports as knowledge brokerage; same transaction as the share.
+    brokerage_record_share(share=share, actor=actor)
     activity_record(
         community=community,
         actor=actor,

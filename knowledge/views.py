@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Thread
 from communities.views import text_diff
+from facilitation.alignment.forms import attach_suggestions
 from membership import permissions
 
 from . import selectors, services
@@ -185,6 +186,8 @@ def _create(request, community, *, source_thread=None, initial=None):
             pk=request.user.pk
         ),
     )
+    # "Similar from other communities" under the title (facilitation/alignment).
+    attach_suggestions(form, community)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_create(

@@ -1041,3 +1041,38 @@ def facilitates(user, community: Community) -> bool:
     if not user.is_authenticated or not is_facilitator(user):
         return False
     return FacilitatorAssignment.objects.filter(user=user, community=community).exists()
+
+# --- facilitation: alignment
+#
+# A value story is read through value_stories_readable_by (one query answers both
+# "may they read it" and "fetch it"). Its author edits it while it waits; once a
+# core member has decided, it is part of the record and stays as confirmed.
+
+
+def may_edit_value_story(user, story) -> bool:
+    from facilitation.models import ValueStory
+
+    return (
+        user.is_authenticated
+        and story.author_id == user.pk
+        and story.status == ValueStory.Status.RECORDED
+        and may_record_value_story(user, story.community)
+    )
+
+
+def may_decide_value_story(user, story) -> bool:
+    """Confirm or decline a waiting story: those who confirm stories, but never the
+    story's own author (a second pair of eyes is the point of confirming)."""
+    from facilitation.models import ValueStory
+
+    return (
+        story.status == ValueStory.Status.RECORDED
+        and may_confirm_value_story(user, story)
+        and story.author_id != user.pk
+    )
+
+
+def may_see_similar_content(user, community: Community) -> bool:
+    """The "similar from other communities" suggestions while writing: anyone signed
+    in who may know the community (they only ever list what the user may read)."""
+    return bool(user.is_authenticated and user.is_active) and may_know_community(user, community)

@@ -20,6 +20,7 @@ from communities.activity.models import Activity
 from communities.activity.services import activity_record, activity_withdraw
 from communities.models import Community
 from copplatform.emails import absolute_url, send_templated_email
+from facilitation.alignment.services import brokerage_record_links
 from membership import permissions
 from membership.models import User
 from membership.notifications.models import Notification
@@ -194,6 +195,8 @@ def thread_create(
     )
     ThreadReadState.objects.create(user=author, thread=thread, last_read_at=now)
     _notify_mentions(thread=thread, post=None, actor=author, body=body)
+    # Links to other communities' threads and items count as knowledge brokerage.
+    brokerage_record_links(actor=author, community=community, text=body, thread=thread)
     if kind == Kind.ANNOUNCEMENT:
         # Until the digests issue adds per-member settings, every member is told.
         notify(
@@ -249,6 +252,7 @@ def reply_create(*, thread: Thread, author: User, body: str) -> Post:
             community=thread.community,
         )
     _notify_mentions(thread=thread, post=post, actor=author, body=body)
+    brokerage_record_links(actor=author, community=thread.community, text=body, thread=thread)
     return post
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from facilitation.alignment.forms import attach_suggestions
 from membership import permissions
 
 from . import selectors, services
@@ -138,6 +139,8 @@ def thread_create(request, slug):
         mention_url=_mention_url(community, group=group),
         initial={"kind": wanted if wanted in kinds else kinds[0]},
     )
+    # "Similar from other communities" under the title (facilitation/alignment).
+    attach_suggestions(form, community)
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_create(

@@ -22,6 +22,9 @@ class Notification(models.Model):
         ACTION_ASSIGNED = "action_assigned", _("Action assigned")
         ITEM_SHARED = "item_shared", _("Knowledge shared")
         REVIEW_DUE = "review_due", _("Review due")
+        VALUE_STORY_WAITING = "value_story_waiting", _("Value story to confirm")
+        VALUE_STORY_CONFIRMED = "value_story_confirmed", _("Value story confirmed")
+        VALUE_STORY_DECLINED = "value_story_declined", _("Value story not confirmed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

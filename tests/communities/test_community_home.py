@@ -217,8 +217,9 @@ def test_community_home_query_count_is_fixed(client, db, django_assert_num_queri
     client.force_login(viewer)
 
     # session, user, community, my membership, my permissions, charter, topics, members,
-    # latest announcements, nav unread counts, latest activity, next meetings, open actions
-    with django_assert_num_queries(13):
+    # latest announcements, nav unread counts, latest activity, next meetings, open actions,
+    # priorities and learning-cycle stages (facilitation/alignment, one UNION query)
+    with django_assert_num_queries(14):
         response = client.get(_url(community))
 
     assert sum(len(g["members"]) for g in response.context["member_groups"]) == members + 1
@@ -233,6 +234,6 @@ def test_signed_out_community_home_query_count_is_fixed(
     MembershipFactory.create_batch(members, community=community)
 
     # community, charter, topics, latest announcements, latest activity, next meetings,
-    # open actions
-    with django_assert_num_queries(7):
+    # open actions, priorities and learning-cycle stages (facilitation/alignment)
+    with django_assert_num_queries(8):
         client.get(_url(community))
