@@ -1042,6 +1042,7 @@ def facilitates(user, community: Community) -> bool:
         return False
     return FacilitatorAssignment.objects.filter(user=user, community=community).exists()
 
+
 # --- facilitation: alignment
 #
 # A value story is read through value_stories_readable_by (one query answers both
