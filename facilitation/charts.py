@@ -40,8 +40,11 @@ def _ticks(top: float) -> list[float]:
     return [top * i / 4 for i in range(5)]
 
 
-def line_chart(title: str, labels: list[str], series: dict[str, list], *, unit: str = "") -> dict:
-    """Several series over the same labels (e.g. weeks). None values leave a gap."""
+def line_chart(
+    title: str, labels: list[str], series: dict[str, list], *, unit: str = "", missing: str = "–"
+) -> dict:
+    """Several series over the same labels (e.g. weeks). None values leave a gap, and
+    read as `missing` in the table (e.g. "fewer than 5" where a count was suppressed)."""
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
     all_values = [v for values in series.values() for v in values if v is not None]
@@ -83,11 +86,14 @@ def line_chart(title: str, labels: list[str], series: dict[str, list], *, unit: 
         "x_labels": x_labels,
         "y_ticks": y_ticks,
         "table_rows": rows,
+        "missing": missing,
     }
 
 
-def bar_chart(title: str, bars: list[tuple[str, float | int | None]], *, unit: str = "") -> dict:
-    """Horizontal bars, one per label; None is shown as suppressed (a dash)."""
+def bar_chart(
+    title: str, bars: list[tuple[str, float | int | None]], *, unit: str = "", missing: str = "–"
+) -> dict:
+    """Horizontal bars, one per label; None is shown as suppressed (`missing`)."""
     bar_h, gap, label_w = 22, 8, 200
     height = PAD_TOP + len(bars) * (bar_h + gap) + 8
     plot_w = WIDTH - label_w - PAD_RIGHT - 48
@@ -100,7 +106,7 @@ def bar_chart(title: str, bars: list[tuple[str, float | int | None]], *, unit: s
             {
                 "label": label,
                 "value": value,
-                "shown": "–" if value is None else _format(value),
+                "shown": missing if value is None else _format(value),
                 "y": y,
                 "text_y": y + bar_h * 0.7,
                 "width": width,
