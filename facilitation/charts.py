@@ -12,6 +12,7 @@ WIDTH, HEIGHT = 640, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 16, 16, 40
 # Distinguishable for the common colour-vision deficiencies (Okabe-Ito), and each
 # series also has its own dash pattern so colour is never the only cue.
+DASH = "\N{EN DASH}"  # shown for a missing value
 PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#e69f00", "#000000"]
 DASHES = ["", "6 4", "2 3", "8 3 2 3", "1 2", "10 4", "4 4"]
 
@@ -41,7 +42,7 @@ def _ticks(top: float) -> list[float]:
 
 
 def line_chart(
-    title: str, labels: list[str], series: dict[str, list], *, unit: str = "", missing: str = "–"
+    title: str, labels: list[str], series: dict[str, list], *, unit: str = "", missing: str = DASH
 ) -> dict:
     """Several series over the same labels (e.g. weeks). None values leave a gap, and
     read as `missing` in the table (e.g. "fewer than 5" where a count was suppressed)."""
@@ -91,7 +92,7 @@ def line_chart(
 
 
 def bar_chart(
-    title: str, bars: list[tuple[str, float | int | None]], *, unit: str = "", missing: str = "–"
+    title: str, bars: list[tuple[str, float | int | None]], *, unit: str = "", missing: str = DASH
 ) -> dict:
     """Horizontal bars, one per label; None is shown as suppressed (`missing`)."""
     bar_h, gap, label_w = 22, 8, 200
@@ -129,7 +130,7 @@ def bar_chart(
 
 def _format(value: float) -> str:
     if value is None:
-        return "–"
+        return DASH
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"

@@ -198,7 +198,9 @@ class ValueStory(TimeStampedModel):
     applied = models.TextField(_("what was applied, where"), max_length=4000)
     changed = models.TextField(_("what changed"), max_length=4000)
     value_type = models.CharField(_("kind of value"), max_length=10, choices=ValueType.choices)
-    items = models.ManyToManyField("knowledge.KnowledgeItem", related_name="value_stories", blank=True)
+    items = models.ManyToManyField(
+        "knowledge.KnowledgeItem", related_name="value_stories", blank=True
+    )
     priorities = models.ManyToManyField(StrategicPriority, related_name="value_stories", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECORDED)
     decided_by = models.ForeignKey(

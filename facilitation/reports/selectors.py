@@ -311,7 +311,9 @@ def leader_report(*, user, filters: ReportFilters, options: FilterOptions) -> Re
     for row in meetings.values("event__community_id").annotate(n=Count("pk")).order_by():
         add("meetings", row["event__community_id"], row["n"])
     attended = Attendance.objects.filter(occurrence__in=meetings.values("pk"))
-    for row in attended.values("occurrence__event__community_id").annotate(n=Count("pk")).order_by():
+    for row in (
+        attended.values("occurrence__event__community_id").annotate(n=Count("pk")).order_by()
+    ):
         add("attendance", row["occurrence__event__community_id"], row["n"])
 
     # Knowledge produced, and knowledge crossing between communities.

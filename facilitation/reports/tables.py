@@ -3,15 +3,15 @@ print view and the CSV exports all show these, so suppression can't differ
 between them. Each cell is already text ("fewer than 5" where a small count of
 people was suppressed)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from communities.models import VISIBILITY_SHORT_LABELS, Community
 from facilitation import charts
+from facilitation.charts import DASH
 from facilitation.models import BrokerageEvent, LearningStage, ValueStory, WorkLogEntry
 from knowledge.models import KnowledgeItem
 from membership.models import Membership, User
@@ -154,13 +154,15 @@ class ReportTables:
                     VISIBILITY_SHORT_LABELS[community.visibility],
                     community.purpose,
                     Community.Stage(community.stage).label,
-                    "; ".join(priorities) or "–",
-                    "; ".join(str(s) for s in stages) or "–",
+                    "; ".join(priorities) or DASH,
+                    "; ".join(str(s) for s in stages) or DASH,
                     members[index],
                 )
             )
         if self.report.hidden_count:
-            rows.append(_row(self.label(HIDDEN_POOL), _("Hidden"), "–", "–", "–", "–", members[-1]))
+            rows.append(
+                _row(self.label(HIDDEN_POOL), _("Hidden"), DASH, DASH, DASH, DASH, members[-1])
+            )
         return Table(
             "catalogue",
             [
@@ -386,7 +388,10 @@ class ReportTables:
         minutes = sum(v[1] for v in work.values())
         chart = charts.bar_chart(
             str(TABLE_TITLES["work-by-kind"]),
-            [(str(label), round(work[value][1] / 60, 1)) for value, label in WorkLogEntry.Kind.choices],
+            [
+                (str(label), round(work[value][1] / 60, 1))
+                for value, label in WorkLogEntry.Kind.choices
+            ],
             unit=_("hours"),
         )
         return Table(

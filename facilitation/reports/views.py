@@ -67,7 +67,7 @@ def _context(form, tables) -> dict:
 def _filter_summary(form, report) -> list[tuple[str, str]]:
     """The filters in words, for the print view's heading."""
     filters = report.filters
-    lines = [(_("Period"), f"{filters.date_from:%Y-%m-%d} – {filters.date_to:%Y-%m-%d}")]
+    lines = [(_("Period"), f"{filters.date_from:%Y-%m-%d} \N{EN DASH} {filters.date_to:%Y-%m-%d}")]
     choices = {name: dict(form.fields[name].choices) for name in ("priority", "community")}
     if filters.priority_id:
         lines.append((_("Strategic priority"), choices["priority"].get(filters.priority_id, "")))
@@ -82,7 +82,9 @@ def _filter_summary(form, report) -> list[tuple[str, str]]:
 def report(request):
     form, tables = _prepare(request)
     status = 200 if tables is not None else 400
-    return render(request, "facilitation/reports/report.html", _context(form, tables), status=status)
+    return render(
+        request, "facilitation/reports/report.html", _context(form, tables), status=status
+    )
 
 
 @login_required
