@@ -29,7 +29,8 @@ class Series:
 
 def _nice_max(value: float) -> float:
     if value <= 0:
-        return 1
+        # An empty chart still gets whole-number ticks (0 to 4), not 0.2, 0.5 ...
+        return 4
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
         if value <= step * 4:
             return step * 4

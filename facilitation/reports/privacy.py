@@ -82,14 +82,27 @@ def suppress_table(
             unknown = [(r, c) for r, c in line if hidden[r][c] or unseen[r][c]]
             if len(unknown) != 1 or unseen[unknown[0][0]][unknown[0][1]]:
                 continue
-            # Prefer a cell to a total: totals are what a reader looks for.
+            is_row = line[0][0] == line[-1][0]
+
+            def crossing_is_safe(r, c, is_row=is_row):
+                # Hiding an entry whose crossing line already has an unknown leaves
+                # that line with two: no new line to protect, so no cascade.
+                crossing = (
+                    [(i, c) for i in range(height + 1)]
+                    if is_row
+                    else [(r, j) for j in range(width + 1)]
+                )
+                return any(hidden[i][j] or unseen[i][j] for i, j in crossing)
+
+            # Prefer what cascades least, then a cell to a total (totals are what a
+            # reader looks for), then the smallest.
             candidates = sorted(
-                ((r == height or c == width), grid[r][c], r, c)
+                (not crossing_is_safe(r, c), (r == height or c == width), grid[r][c], r, c)
                 for r, c in line
                 if not hidden[r][c] and not unseen[r][c] and grid[r][c]
             )
             if candidates:
-                _is_total, _value, r, c = candidates[0]
+                *_order, r, c = candidates[0]
                 hidden[r][c] = True
                 changed = True
 
