@@ -4,8 +4,11 @@ between them. Each cell is already text ("fewer than 5" where a small count of
 people was suppressed)."""
 
 from dataclasses import dataclass
+from functools import cached_property
+from html import escape
 
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -50,12 +53,47 @@ class Table:
     def __post_init__(self):
         self.title = str(TABLE_TITLES[self.slug])
 
+    @property
+    def body_html(self):
+        """The rows as HTML, built here rather than cell by cell in the template: a
+        report over hundreds of communities has thousands of cells, and the template
+        engine spent most of the page's time on them."""
+        return SafeString("".join(f"<tr>{_row_html(row)}</tr>" for row in self.rows))
+
+    @property
+    def total_html(self):
+        return SafeString(_row_html(self.total)) if self.total else ""
+
     def text_rows(self) -> list[list[str]]:
         """Header, rows and total as plain text (for CSV)."""
         lines = [self.columns] + [[c["text"] for c in row] for row in self.rows]
         if self.total:
             lines.append([c["text"] for c in self.total])
         return lines
+
+
+def _cell_html(cell: dict, is_header: bool) -> str:
+    # Plain escaping and joining: format_html per cell cost a third of a second on a
+    # report of 250 communities (7,000 cells).
+    text = escape(str(cell["text"]))
+    if is_header:
+        return f'<th scope="row">{text}</th>'
+    classes = " ".join(
+        name
+        for name, on in (
+            ("num", cell.get("numeric")),
+            ("suppressed", cell.get("suppressed")),
+            ("covered", cell.get("mark")),
+        )
+        if on
+    )
+    mark = f'<span aria-hidden="true">{escape(cell["mark"])}</span> ' if cell.get("mark") else ""
+    attribute = f' class="{classes}"' if classes else ""
+    return f"<td{attribute}>{mark}{text}</td>"
+
+
+def _row_html(row: list[dict]) -> str:
+    return "".join(_cell_html(c, i == 0) for i, c in enumerate(row))
 
 
 def small_label() -> str:
@@ -110,7 +148,7 @@ class ReportTables:
             return _("Not tied to a community")
         return self._names[key]
 
-    @property
+    @cached_property
     def _names(self):
         return {c.pk: c.name for c in self.report.named}
 

@@ -315,3 +315,11 @@ def test_an_admin_report_costs_one_query_less(
     client.force_login(admin_user)
     with django_assert_num_queries(26):
         assert client.get(f"{URL}?priority={priority.pk}&topic=quality").status_code == 200
+
+
+def test_names_and_story_text_are_escaped(leader_client):
+    community = CommunityFactory(name="<script>alert(1)</script>")
+    add_story(community, title="<img src=x onerror=alert(2)>")
+    body = leader_client.get(URL).content.decode()
+    assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)" in body
+    assert "<img src=x" not in body
