@@ -40,8 +40,10 @@ class ReportFilterForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"), required=False)
     community = forms.ChoiceField(label=_("Community"), required=False)
 
-    def __init__(self, data, *, options: FilterOptions):
+    def __init__(self, data, *, options: FilterOptions, asked=None):
+        """`data` with the default dates filled in; `asked` what the viewer typed."""
         super().__init__(data)
+        self.asked = data if asked is None else asked
         self.fields["priority"].choices = [("", _("Any priority")), *options.priorities]
         self.fields["topic"].choices = [("", _("Any topic"))] + [(t, t) for t in options.topics]
         self.fields["community"].choices = [("", _("All communities"))] + [
@@ -75,4 +77,4 @@ class ReportFilterForm(forms.Form):
 
     @property
     def is_filtered(self) -> bool:
-        return any(self.data.get(name) for name in self.fields)
+        return any(self.asked.get(name) for name in self.fields)

@@ -36,7 +36,7 @@ def _form(request, options) -> ReportFilterForm:
         data["date_from"] = first.isoformat()
     if not data.get("date_to"):
         data["date_to"] = last.isoformat()
-    return ReportFilterForm(data, options=options)
+    return ReportFilterForm(data, options=options, asked=request.GET)
 
 
 def _prepare(request):

@@ -301,8 +301,11 @@ def test_the_report_costs_the_same_queries_for_1_or_30_communities(
     with django_assert_num_queries(27):
         response = client.get(URL)
     assert response.status_code == 200
+    # No navigation on these two: one query less.
     with django_assert_num_queries(26):
         client.get("/reports/export/levels.csv")
+    with django_assert_num_queries(26):
+        client.get("/reports/print/")
 
 
 @pytest.mark.parametrize("communities", [1, 30])
@@ -323,3 +326,8 @@ def test_names_and_story_text_are_escaped(leader_client):
     body = leader_client.get(URL).content.decode()
     assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)" in body
     assert "<img src=x" not in body
+
+
+def test_clear_the_filters_shows_only_once_filtered(leader_client):
+    assert "Clear the filters" not in leader_client.get(URL).content.decode()
+    assert "Clear the filters" in leader_client.get(f"{URL}?date_from=2026-01-01").content.decode()
