@@ -15,9 +15,11 @@ through the services would stamp them with today and put them in this week's fee
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
-from communities.models import Post, Thread
+from communities.activity.services import activity_record
+from communities.models import Activity, Post, Thread
 from facilitation.models import (
     CommunityLearningStage,
     LearningStage,
@@ -176,6 +178,17 @@ def _seed_colleagues(communities) -> dict[str, list[User]]:
             membership = membership_ensure(user=user, community=community, level=level)
             joined = timezone.now() - timedelta(days=50 + (index * 290) // count)
             Membership.objects.filter(pk=membership.pk).update(created_at=joined)
+            # The feeds' "joined" row, dated when they joined (the messaging seeder
+            # adds one to any demo membership without it, undated).
+            activity = activity_record(
+                community=community,
+                actor=user,
+                verb=Activity.Verb.MEMBER_JOINED,
+                target=membership,
+                title=community.name,
+                url=reverse("communities:home", args=[community.slug]),
+            )
+            Activity.objects.filter(pk=activity.pk).update(created_at=joined)
     return made
 
 
