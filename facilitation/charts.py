@@ -24,6 +24,7 @@ class Series:
     colour: str = ""
     dash: str = ""
     points: str = ""
+    segments: list[str] = field(default_factory=list)
     dots: list[tuple[float, float]] = field(default_factory=list)
 
 
@@ -66,6 +67,17 @@ def line_chart(
         ]
         s.points = " ".join(f"{cx},{cy}" for cx, cy in coords)
         s.dots = coords
+        # One polyline per run of known values, so a missing value is a real gap
+        # rather than a line drawn across it.
+        runs, current = [], []
+        for i, v in enumerate(values):
+            if v is None:
+                runs.append(current)
+                current = []
+            else:
+                current.append(f"{round(PAD_LEFT + i * step, 1)},{round(y(v), 1)}")
+        runs.append(current)
+        s.segments = [" ".join(run) for run in runs if len(run) > 1]
         drawn.append(s)
     # At most ~8 x labels, so they never overlap.
     every = max(1, -(-len(labels) // 8))
