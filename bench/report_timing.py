@@ -262,7 +262,7 @@ def main():
         print(
             f"  report selectors: {_median_ms(selectors_only):8.1f} ms, {selector_queries} queries"
         )
-        print(f"  report page:      {_median_ms(page):8.1f} ms (27 queries, pinned by the tests)")
+        print(f"  report page:      {_median_ms(page):8.1f} ms (23 queries, pinned by the tests)")
         slowest = sorted(captured, key=lambda q: -float(q["time"]))[:4]
         for query in slowest:
             print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:110]}")

@@ -298,13 +298,13 @@ def test_the_report_costs_the_same_queries_for_1_or_30_communities(
         full_community(index, facilitator=facilitator, priority=priority, visibility=visibility)
     client.force_login(leader)
     # Session, user, the navigation's unread counts, then the report's own.
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(23):
         response = client.get(URL)
     assert response.status_code == 200
     # No navigation on these two: one query less.
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(22):
         client.get("/reports/export/levels.csv")
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(22):
         client.get("/reports/print/")
 
 
@@ -316,7 +316,7 @@ def test_an_admin_report_costs_one_query_less(
     for index in range(communities):
         full_community(index, facilitator=facilitator, priority=priority)
     client.force_login(admin_user)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(22):
         assert client.get(f"{URL}?priority={priority.pk}&topic=quality").status_code == 200
 
 
