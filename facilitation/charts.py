@@ -12,6 +12,7 @@ WIDTH, HEIGHT = 640, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 16, 16, 40
 # Distinguishable for the common colour-vision deficiencies (Okabe-Ito), and each
 # series also has its own dash pattern so colour is never the only cue.
+DASH = "\N{EN DASH}"  # shown for a missing value
 PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#e69f00", "#000000"]
 DASHES = ["", "6 4", "2 3", "8 3 2 3", "1 2", "10 4", "4 4"]
 
@@ -23,12 +24,14 @@ class Series:
     colour: str = ""
     dash: str = ""
     points: str = ""
+    segments: list[str] = field(default_factory=list)
     dots: list[tuple[float, float]] = field(default_factory=list)
 
 
 def _nice_max(value: float) -> float:
     if value <= 0:
-        return 1
+        # An empty chart still gets whole-number ticks (0 to 4), not 0.2, 0.5 ...
+        return 4
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
         if value <= step * 4:
             return step * 4
@@ -40,8 +43,11 @@ def _ticks(top: float) -> list[float]:
     return [top * i / 4 for i in range(5)]
 
 
-def line_chart(title: str, labels: list[str], series: dict[str, list], *, unit: str = "") -> dict:
-    """Several series over the same labels (e.g. weeks). None values leave a gap."""
+def line_chart(
+    title: str, labels: list[str], series: dict[str, list], *, unit: str = "", missing: str = DASH
+) -> dict:
+    """Several series over the same labels (e.g. weeks). None values leave a gap, and
+    read as `missing` in the table (e.g. "fewer than 5" where a count was suppressed)."""
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
     all_values = [v for values in series.values() for v in values if v is not None]
@@ -61,6 +67,17 @@ def line_chart(title: str, labels: list[str], series: dict[str, list], *, unit: 
         ]
         s.points = " ".join(f"{cx},{cy}" for cx, cy in coords)
         s.dots = coords
+        # One polyline per run of known values, so a missing value is a real gap
+        # rather than a line drawn across it.
+        runs, current = [], []
+        for i, v in enumerate(values):
+            if v is None:
+                runs.append(current)
+                current = []
+            else:
+                current.append(f"{round(PAD_LEFT + i * step, 1)},{round(y(v), 1)}")
+        runs.append(current)
+        s.segments = [" ".join(run) for run in runs if len(run) > 1]
         drawn.append(s)
     # At most ~8 x labels, so they never overlap.
     every = max(1, -(-len(labels) // 8))
@@ -83,11 +100,14 @@ def line_chart(title: str, labels: list[str], series: dict[str, list], *, unit: 
         "x_labels": x_labels,
         "y_ticks": y_ticks,
         "table_rows": rows,
+        "missing": missing,
     }
 
 
-def bar_chart(title: str, bars: list[tuple[str, float | int | None]], *, unit: str = "") -> dict:
-    """Horizontal bars, one per label; None is shown as suppressed (a dash)."""
+def bar_chart(
+    title: str, bars: list[tuple[str, float | int | None]], *, unit: str = "", missing: str = DASH
+) -> dict:
+    """Horizontal bars, one per label; None is shown as suppressed (`missing`)."""
     bar_h, gap, label_w = 22, 8, 200
     height = PAD_TOP + len(bars) * (bar_h + gap) + 8
     plot_w = WIDTH - label_w - PAD_RIGHT - 48
@@ -100,7 +120,7 @@ def bar_chart(title: str, bars: list[tuple[str, float | int | None]], *, unit: s
             {
                 "label": label,
                 "value": value,
-                "shown": "–" if value is None else _format(value),
+                "shown": missing if value is None else _format(value),
                 "y": y,
                 "text_y": y + bar_h * 0.7,
                 "width": width,
@@ -123,7 +143,7 @@ def bar_chart(title: str, bars: list[tuple[str, float | int | None]], *, unit: s
 
 def _format(value: float) -> str:
     if value is None:
-        return "–"
+        return DASH
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"

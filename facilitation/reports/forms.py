@@ -1,0 +1,80 @@
+"""The report's filters, read from the query string so a filtered report's address
+can be shared. Choices come from selectors.filter_options (communities and topics the
+viewer may name), so a hidden community can't be chosen or guessed."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import FilterOptions, ReportFilters
+
+# Longer ranges make a monthly chart unreadable and the report slow.
+MAX_RANGE_DAYS = 5 * 366
+DEFAULT_MONTHS = 12
+
+
+def default_range(today: date | None = None) -> tuple[date, date]:
+    """The last twelve months, whole months, ending today."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    for _month in range(DEFAULT_MONTHS - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first, today
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class ReportFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    priority = forms.TypedChoiceField(
+        label=_("Strategic priority"), required=False, coerce=int, empty_value=None
+    )
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    community = forms.ChoiceField(label=_("Community"), required=False)
+
+    def __init__(self, data, *, options: FilterOptions, asked=None):
+        """`data` with the default dates filled in; `asked` what the viewer typed."""
+        super().__init__(data)
+        self.asked = data if asked is None else asked
+        self.fields["priority"].choices = [("", _("Any priority")), *options.priorities]
+        self.fields["topic"].choices = [("", _("Any topic"))] + [(t, t) for t in options.topics]
+        self.fields["community"].choices = [("", _("All communities"))] + [
+            (c.slug, c.name) for c in options.communities
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        default_from, default_to = default_range()
+        if self.errors:
+            return cleaned
+        date_from = cleaned.get("date_from") or default_from
+        date_to = cleaned.get("date_to") or max(default_to, date_from)
+        if date_to < date_from:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        elif (date_to - date_from).days > MAX_RANGE_DAYS:
+            self.add_error("date_to", _("Choose a period of at most five years."))
+        cleaned["date_from"], cleaned["date_to"] = date_from, date_to
+        return cleaned
+
+    def filters(self) -> ReportFilters:
+        """Call after is_valid()."""
+        data = self.cleaned_data
+        return ReportFilters(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            priority_id=data.get("priority"),
+            topic=data.get("topic") or "",
+            community_slug=data.get("community") or "",
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.asked.get(name) for name in self.fields)

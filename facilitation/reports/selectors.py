@@ -1,0 +1,391 @@
+"""Reads for the leader report: database aggregates only, returned as plain data.
+
+Every figure is a GROUP BY (by community, month, level, kind ...) or a conditional
+aggregate over the communities in scope, so the report costs the same number of
+queries for one community or three hundred. Python only arranges the aggregated
+rows (a few per community at most), never the underlying posts, items or people.
+
+Privacy: nothing here returns a post, an item, a person or a title, except the titles
+of confirmed value stories in communities the viewer may read. Hidden communities the
+viewer may not know are pooled into one unnamed line. People counts go through
+facilitation.reports.privacy before anyone sees them.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from taggit.models import TaggedItem
+
+from communities.events.models import Attendance
+from communities.models import Community, EventOccurrence, Post, Thread
+from facilitation.models import (
+    BrokerageEvent,
+    CommunityLearningStage,
+    LearningStage,
+    StrategicPriority,
+    ValueStory,
+    WorkLogEntry,
+)
+from knowledge.models import KnowledgeItem
+from membership import permissions
+from membership.models import Membership, User
+
+# The pooled line for hidden communities the viewer may not name.
+HIDDEN_POOL = "hidden"
+# Readable value stories listed with their titles (the rest are counted).
+STORY_LIMIT = 20
+LEVELS = [Membership.Level.CORE, Membership.Level.ACTIVE, Membership.Level.PERIPHERAL]
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    date_from: date
+    date_to: date
+    priority_id: int | None = None
+    topic: str = ""
+    community_slug: str = ""
+
+    @property
+    def starts(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.date_from, time.min))
+
+    @property
+    def ends(self) -> datetime:
+        """Exclusive end: the start of the day after `date_to`."""
+        return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
+
+    @property
+    def narrows_communities(self) -> bool:
+        return bool(self.priority_id or self.topic or self.community_slug)
+
+
+@dataclass
+class CommunityRef:
+    """A community as the report may show it (never a hidden one the viewer can't name)."""
+
+    pk: int
+    name: str
+    slug: str
+    purpose: str
+    stage: str
+    visibility: str
+
+
+@dataclass
+class FilterOptions:
+    """What the filter form offers, and which communities the viewer may name."""
+
+    priorities: list[tuple[int, str]]
+    topics: list[str]
+    communities: list[CommunityRef]  # every active community the viewer may name
+    named_ids: set[int]
+    hidden_ids: set[int]  # active communities the viewer may not name
+
+
+@dataclass
+class Report:
+    filters: ReportFilters
+    months: list[date]
+    named: list[CommunityRef]  # in scope, in name order
+    hidden_count: int  # in scope, pooled
+    priorities: list[tuple[int, str]]
+    # Keyed by community pk, or HIDDEN_POOL for the pooled hidden communities.
+    priorities_of: dict = field(default_factory=dict)  # key -> set of priority ids
+    pooled_priority_counts: dict = field(default_factory=dict)  # priority id -> n hidden
+    stages_of: dict = field(default_factory=dict)  # pk -> set of stages (named only)
+    stage_counts: dict = field(default_factory=dict)  # stage -> communities covering it
+    levels: dict = field(default_factory=dict)  # key -> {level: count}
+    stakeholders: dict = field(default_factory=dict)  # stakeholder type -> distinct people
+    monthly: dict = field(default_factory=dict)  # series name -> [count per month]
+    activity: dict = field(default_factory=dict)  # key -> {measure: count}
+    items_by_kind: dict = field(default_factory=dict)
+    brokerage_by_kind: dict = field(default_factory=dict)
+    stories_by_type: dict = field(default_factory=dict)
+    readable_stories: list = field(default_factory=list)  # the latest STORY_LIMIT
+    readable_story_count: int = 0  # all confirmed stories the viewer may read
+    work_by_kind: dict = field(default_factory=dict)  # kind -> (entries, minutes)
+    work_by_community: dict = field(default_factory=dict)  # key or None -> (entries, minutes)
+
+
+def filter_options(*, user) -> FilterOptions:
+    """Three queries (four for a viewer who is not a platform admin)."""
+    communities = list(
+        Community.objects.filter(status=Community.Status.ACTIVE)
+        .order_by("name", "pk")
+        .only("pk", "name", "slug", "purpose", "stage", "visibility", "status", "created_by_id")
+    )
+    # One query for the viewer's permissions on all of them, so the per-community
+    # question below reads from the cache.
+    permissions.prefetch_for(user, communities)
+    named = [c for c in communities if permissions.report_names_community(user, c)]
+    named_ids = {c.pk for c in named}
+    priorities = list(
+        StrategicPriority.objects.filter(is_active=True)
+        .order_by("position", "name")
+        .values_list("pk", "name")
+    )
+    # Topics of the communities the viewer may name only: a hidden community's
+    # topics would hint at it.
+    tag_rows = TaggedItem.objects.filter(
+        content_type__app_label="communities", content_type__model="community"
+    ).values_list("object_id", "tag__name")
+    topics = sorted({name for object_id, name in tag_rows if object_id in named_ids}, key=str.lower)
+    return FilterOptions(
+        priorities=priorities,
+        topics=topics,
+        communities=[_ref(c) for c in named],
+        named_ids=named_ids,
+        hidden_ids={c.pk for c in communities} - named_ids,
+    )
+
+
+def _ref(community: Community) -> CommunityRef:
+    return CommunityRef(
+        pk=community.pk,
+        name=community.name,
+        slug=community.slug,
+        purpose=community.purpose,
+        stage=community.stage,
+        visibility=community.visibility,
+    )
+
+
+def months_between(first: date, last: date) -> list[date]:
+    months, current = [], first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = (current + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _month_key(value) -> date:
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+def _scope(filters: ReportFilters):
+    communities = Community.objects.filter(status=Community.Status.ACTIVE)
+    if filters.priority_id:
+        communities = communities.filter(priorities=filters.priority_id)
+    if filters.topic:
+        communities = communities.filter(topics__name=filters.topic)
+    if filters.community_slug:
+        communities = communities.filter(slug=filters.community_slug)
+    return communities.values("pk")
+
+
+def leader_report(*, user, filters: ReportFilters, options: FilterOptions) -> Report:
+    """The whole report in a fixed number of queries (16), whatever the data."""
+    scope = _scope(filters)
+    scope_ids = set(scope.values_list("pk", flat=True).distinct())
+    starts, ends = filters.starts, filters.ends
+    held_until = min(ends, timezone.now())
+    named = [c for c in options.communities if c.pk in scope_ids]
+    hidden_in_scope = scope_ids & options.hidden_ids
+
+    def key(community_id):
+        return community_id if community_id in options.named_ids else HIDDEN_POOL
+
+    months = months_between(filters.date_from, filters.date_to)
+    report = Report(
+        filters=filters,
+        months=months,
+        named=named,
+        hidden_count=len(hidden_in_scope),
+        priorities=options.priorities,
+    )
+
+    # Alignment: priorities served and learning-cycle stages covered.
+    active_priorities = {pk for pk, _name in options.priorities}
+    links = StrategicPriority.communities.through.objects.filter(
+        community_id__in=scope, strategicpriority_id__in=active_priorities
+    ).values_list("community_id", "strategicpriority_id")
+    pooled = defaultdict(int)
+    for community_id, priority_id in links:
+        if key(community_id) == HIDDEN_POOL:
+            pooled[priority_id] += 1
+        else:
+            report.priorities_of.setdefault(community_id, set()).add(priority_id)
+    report.pooled_priority_counts = dict(pooled)
+    stage_rows = CommunityLearningStage.objects.filter(community_id__in=scope).values_list(
+        "community_id", "stage"
+    )
+    stage_counts = defaultdict(int)
+    for community_id, stage in stage_rows:
+        stage_counts[stage] += 1
+        if key(community_id) != HIDDEN_POOL:
+            report.stages_of.setdefault(community_id, set()).add(stage)
+    report.stage_counts = {stage: stage_counts.get(stage, 0) for stage in LearningStage.values}
+
+    # People: members who had joined by the end of the period, by level and type.
+    members = Membership.objects.filter(community_id__in=scope, created_at__lt=ends)
+    level_rows = (
+        members.values("community_id")
+        .annotate(**{level: Count("pk", filter=Q(level=level)) for level in LEVELS})
+        .order_by()
+    )
+    for row in level_rows:
+        counts = report.levels.setdefault(key(row["community_id"]), dict.fromkeys(LEVELS, 0))
+        for level in LEVELS:
+            counts[level] += row[level]
+    report.stakeholders = dict.fromkeys(User.StakeholderType.values, 0)
+    for row in (
+        members.values("user__stakeholder_type")
+        .annotate(people=Count("user_id", distinct=True))
+        .order_by()
+    ):
+        report.stakeholders[row["user__stakeholder_type"]] = row["people"]
+
+    # Activity over time, and per community over the whole period.
+    threads = Thread.objects.filter(
+        community_id__in=scope,
+        created_at__gte=starts,
+        created_at__lt=ends,
+        deleted_at=None,
+        is_hidden=False,
+    )
+    replies = Post.objects.filter(
+        thread__community_id__in=scope,
+        created_at__gte=starts,
+        created_at__lt=ends,
+        deleted_at=None,
+        is_hidden=False,
+    )
+    items = KnowledgeItem.objects.filter(
+        community_id__in=scope,
+        status=KnowledgeItem.Status.PUBLISHED,
+        published_at__gte=starts,
+        published_at__lt=ends,
+    )
+    meetings = EventOccurrence.objects.filter(
+        event__community_id__in=scope,
+        starts_at__gte=starts,
+        starts_at__lt=held_until,
+        is_cancelled=False,
+        event__cancelled_at=None,
+    )
+    joined = members.filter(created_at__gte=starts)
+
+    def per_month(queryset, field_name):
+        counts = dict.fromkeys(months, 0)
+        rows = (
+            queryset.annotate(month=TruncMonth(field_name))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            month = _month_key(row["month"])
+            if month in counts:
+                counts[month] += row["n"]
+        return list(counts.values())
+
+    def add(measure, community_id, count):
+        row = report.activity.setdefault(
+            key(community_id),
+            {"threads": 0, "replies": 0, "items": 0, "meetings": 0, "attendance": 0},
+        )
+        row[measure] += count
+
+    def per_month_and_community(measure, queryset, field_name, community_field):
+        """One GROUP BY (community, month) gives both the monthly series and the
+        per-community totals: a single pass over the rows (replies are the most)."""
+        counts = dict.fromkeys(months, 0)
+        rows = (
+            queryset.annotate(month=TruncMonth(field_name))
+            .values(community_field, "month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            month = _month_key(row["month"])
+            if month in counts:
+                counts[month] += row["n"]
+            add(measure, row[community_field], row["n"])
+        report.monthly[measure] = list(counts.values())
+
+    report.monthly["joined"] = per_month(joined, "created_at")
+    per_month_and_community("threads", threads, "created_at", "community_id")
+    per_month_and_community("replies", replies, "created_at", "thread__community_id")
+    per_month_and_community("items", items, "published_at", "community_id")
+    per_month_and_community("meetings", meetings, "starts_at", "event__community_id")
+    attended = Attendance.objects.filter(occurrence__in=meetings.values("pk"))
+    for row in (
+        attended.values("occurrence__event__community_id").annotate(n=Count("pk")).order_by()
+    ):
+        add("attendance", row["occurrence__event__community_id"], row["n"])
+
+    # Knowledge produced, and knowledge crossing between communities.
+    report.items_by_kind = dict.fromkeys(KnowledgeItem.Kind.values, 0)
+    for row in items.values("kind").annotate(n=Count("pk")).order_by():
+        report.items_by_kind[row["kind"]] = row["n"]
+    report.brokerage_by_kind = dict.fromkeys(BrokerageEvent.Kind.values, 0)
+    brokerage = BrokerageEvent.objects.filter(
+        Q(target_community_id__in=scope) | Q(source_community_id__in=scope),
+        created_at__gte=starts,
+        created_at__lt=ends,
+    )
+    for row in brokerage.values("kind").annotate(n=Count("pk")).order_by():
+        report.brokerage_by_kind[row["kind"]] = row["n"]
+
+    # Value stories: confirmed ones counted everywhere, told only where readable.
+    stories = ValueStory.objects.filter(
+        community_id__in=scope,
+        status=ValueStory.Status.CONFIRMED,
+        created_at__gte=starts,
+        created_at__lt=ends,
+    )
+    readable_ids = permissions.value_stories_readable_by(user).values("pk")
+    report.stories_by_type = dict.fromkeys(ValueStory.ValueType.values, 0)
+    for row in (
+        stories.values("value_type")
+        .annotate(n=Count("pk"), readable=Count("pk", filter=Q(pk__in=readable_ids)))
+        .order_by()
+    ):
+        report.stories_by_type[row["value_type"]] = row["n"]
+        report.readable_story_count += row["readable"]
+    readable = stories.filter(pk__in=readable_ids)
+    report.readable_stories = list(
+        readable.select_related("community")
+        .only(
+            "pk",
+            "title",
+            "changed",
+            "value_type",
+            "created_at",
+            "community__name",
+            "community__slug",
+        )
+        .order_by("-created_at", "-pk")[:STORY_LIMIT]
+    )
+
+    # Facilitators' work. Entries tied to no community count only in the unfiltered
+    # report (they belong to no priority, topic or community).
+    work = WorkLogEntry.objects.filter(
+        occurred_on__gte=filters.date_from, occurred_on__lte=filters.date_to
+    )
+    if filters.narrows_communities:
+        work = work.filter(community_id__in=scope)
+    else:
+        work = work.filter(Q(community_id__in=scope) | Q(community=None))
+    report.work_by_kind = {kind: (0, 0) for kind in WorkLogEntry.Kind.values}
+    by_community = defaultdict(lambda: [0, 0])
+    for row in (
+        work.values("kind", "community_id")
+        .annotate(entries=Count("pk"), minutes=Sum("minutes"))
+        .order_by()
+    ):
+        entries, minutes = report.work_by_kind[row["kind"]]
+        report.work_by_kind[row["kind"]] = (entries + row["entries"], minutes + row["minutes"])
+        line = None if row["community_id"] is None else key(row["community_id"])
+        by_community[line][0] += row["entries"]
+        by_community[line][1] += row["minutes"]
+    report.work_by_community = {line: tuple(values) for line, values in by_community.items()}
+    return report

@@ -1,0 +1,479 @@
+"""The report's tables, built once from the selectors' aggregates: the page, the
+print view and the CSV exports all show these, so suppression can't differ
+between them. Each cell is already text ("fewer than 5" where a small count of
+people was suppressed)."""
+
+from dataclasses import dataclass
+from functools import cached_property
+from html import escape
+
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from communities.models import VISIBILITY_SHORT_LABELS, Community
+from facilitation import charts
+from facilitation.charts import DASH
+from facilitation.models import BrokerageEvent, LearningStage, ValueStory, WorkLogEntry
+from knowledge.models import KnowledgeItem
+from membership.models import Membership, User
+
+from .privacy import HIDDEN, MIN_CELL, SMALL, Cell, suppress_series, suppress_table
+from .selectors import HIDDEN_POOL, LEVELS, Report
+
+TABLE_TITLES = {
+    "catalogue": gettext_lazy("Communities"),
+    "levels": gettext_lazy("Members by participation level"),
+    "stakeholders": gettext_lazy("Members by stakeholder type"),
+    "monthly": gettext_lazy("Membership and activity by month"),
+    "activity": gettext_lazy("Activity by community"),
+    "learning-stages": gettext_lazy("Learning-cycle coverage"),
+    "knowledge": gettext_lazy("Knowledge items published, by kind"),
+    "brokerage": gettext_lazy("Knowledge shared across communities"),
+    "value-stories": gettext_lazy("Confirmed value stories by kind of value"),
+    "stories": gettext_lazy("Value stories you may read"),
+    "work-by-kind": gettext_lazy("Facilitators' work by kind of support"),
+    "work-by-community": gettext_lazy("Facilitators' work by community"),
+    "coverage": gettext_lazy("Strategic priorities served, by community"),
+}
+TABLE_SLUGS = list(TABLE_TITLES)
+
+
+@dataclass
+class Table:
+    slug: str
+    columns: list[str]
+    rows: list[list[dict]]
+    total: list[dict] | None = None
+    note: str = ""
+    chart: dict | None = None
+    title: str = ""
+
+    def __post_init__(self):
+        self.title = str(TABLE_TITLES[self.slug])
+
+    @property
+    def body_html(self):
+        """The rows as HTML, built here rather than cell by cell in the template: a
+        report over hundreds of communities has thousands of cells, and the template
+        engine spent most of the page's time on them."""
+        return SafeString("".join(f"<tr>{_row_html(row)}</tr>" for row in self.rows))
+
+    @property
+    def total_html(self):
+        return SafeString(_row_html(self.total)) if self.total else ""
+
+    def text_rows(self) -> list[list[str]]:
+        """Header, rows and total as plain text (for CSV)."""
+        lines = [self.columns] + [[c["text"] for c in row] for row in self.rows]
+        if self.total:
+            lines.append([c["text"] for c in self.total])
+        return lines
+
+
+def _cell_html(cell: dict, is_header: bool) -> str:
+    # Plain escaping and joining: format_html per cell cost a third of a second on a
+    # report of 250 communities (7,000 cells).
+    text = escape(str(cell["text"]))
+    if is_header:
+        return f'<th scope="row">{text}</th>'
+    classes = " ".join(
+        name
+        for name, on in (
+            ("num", cell.get("numeric")),
+            ("suppressed", cell.get("suppressed")),
+            ("covered", cell.get("mark")),
+        )
+        if on
+    )
+    mark = f'<span aria-hidden="true">{escape(cell["mark"])}</span> ' if cell.get("mark") else ""
+    attribute = f' class="{classes}"' if classes else ""
+    return f"<td{attribute}>{mark}{text}</td>"
+
+
+def _row_html(row: list[dict]) -> str:
+    return "".join(_cell_html(c, i == 0) for i, c in enumerate(row))
+
+
+def small_label() -> str:
+    return _("fewer than %(count)d") % {"count": MIN_CELL}
+
+
+def _cell(value) -> dict:
+    """A table cell: text, and whether a count was suppressed."""
+    if isinstance(value, Cell):
+        if value.state == SMALL:
+            return {"text": small_label(), "suppressed": True}
+        if value.state == HIDDEN:
+            return {"text": _("not shown"), "suppressed": True}
+        return {"text": str(value.value), "numeric": True}
+    if isinstance(value, bool):
+        return {"text": _("Yes") if value else _("No"), "mark": "✓" if value else ""}
+    if isinstance(value, int | float):
+        return {"text": _number(value), "numeric": True}
+    return {"text": "" if value is None else str(value)}
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}"
+    return str(int(value))
+
+
+def _row(*values) -> list[dict]:
+    return [_cell(v) for v in values]
+
+
+def _chart_value(value: Cell):
+    return None if value.is_suppressed else value.value
+
+
+class ReportTables:
+    """Builds every table of a report; `get(slug)` for one, `all()` in page order."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.keys = [c.pk for c in report.named] + ([HIDDEN_POOL] if report.hidden_count else [])
+        self._level_cells = None
+
+    def label(self, key) -> str:
+        if key == HIDDEN_POOL:
+            return ngettext(
+                "%(count)d hidden community",
+                "%(count)d hidden communities",
+                self.report.hidden_count,
+            ) % {"count": self.report.hidden_count}
+        if key is None:
+            return _("Not tied to a community")
+        return self._names[key]
+
+    @cached_property
+    def _names(self):
+        return {c.pk: c.name for c in self.report.named}
+
+    def all(self) -> list[Table]:
+        return [self.get(slug) for slug in TABLE_SLUGS]
+
+    def all_by_slug(self) -> dict[str, Table]:
+        """For templates: table.<slug with underscores>."""
+        return {slug.replace("-", "_"): self.get(slug) for slug in TABLE_SLUGS}
+
+    def get(self, slug: str) -> Table:
+        return getattr(self, "_" + slug.replace("-", "_"))()
+
+    # --- people ---------------------------------------------------------------
+
+    def levels_suppressed(self):
+        """The level table suppressed once: its row totals are the catalogue's
+        member counts, so both show the same cells."""
+        if self._level_cells is None:
+            counts = [self.report.levels.get(key, dict.fromkeys(LEVELS, 0)) for key in self.keys]
+            rows = [[row[level] for level in LEVELS] for row in counts]
+            self._level_cells = suppress_table(rows)
+        return self._level_cells
+
+    def _catalogue(self) -> Table:
+        _cells, members, _columns, _total = self.levels_suppressed()
+        priority_names = dict(self.report.priorities)
+        rows = []
+        for index, community in enumerate(self.report.named):
+            priorities = sorted(
+                priority_names[pk] for pk in self.report.priorities_of.get(community.pk, ())
+            )
+            stages = [
+                label
+                for value, label in LearningStage.choices
+                if value in self.report.stages_of.get(community.pk, ())
+            ]
+            rows.append(
+                _row(
+                    community.name,
+                    VISIBILITY_SHORT_LABELS[community.visibility],
+                    community.purpose,
+                    Community.Stage(community.stage).label,
+                    "; ".join(priorities) or DASH,
+                    "; ".join(str(s) for s in stages) or DASH,
+                    members[index],
+                )
+            )
+        if self.report.hidden_count:
+            rows.append(
+                _row(self.label(HIDDEN_POOL), _("Hidden"), DASH, DASH, DASH, DASH, members[-1])
+            )
+        return Table(
+            "catalogue",
+            [
+                _("Community"),
+                _("Visibility"),
+                _("Purpose"),
+                _("Stage"),
+                _("Strategic priorities"),
+                _("Learning-cycle stages"),
+                _("Members"),
+            ],
+            rows,
+        )
+
+    def _levels(self) -> Table:
+        cells, members, by_level, everyone = self.levels_suppressed()
+        rows = [
+            _row(self.label(key), *cells[index], members[index])
+            for index, key in enumerate(self.keys)
+        ]
+        total = _row(_("All communities"), *by_level, everyone) if self.keys else None
+        labels = [str(Membership.Level(level).label) for level in LEVELS]
+        chart = charts.bar_chart(
+            str(TABLE_TITLES["levels"]),
+            [(label, _chart_value(v)) for label, v in zip(labels, by_level, strict=True)]
+            if self.keys
+            else [(label, 0) for label in labels],
+            unit=_("members"),
+            missing=small_label(),
+        )
+        return Table(
+            "levels", [_("Community"), *labels, _("Members")], rows, total=total, chart=chart
+        )
+
+    def _stakeholders(self) -> Table:
+        types = list(User.StakeholderType)
+        values = [self.report.stakeholders.get(t.value, 0) for t in types]
+        cells, _rows, column, _total = suppress_table(
+            [[v] for v in values], row_totals=False, column_totals=True
+        )
+        rows = [_row(t.label, cells[i][0]) for i, t in enumerate(types)]
+        chart = charts.bar_chart(
+            str(TABLE_TITLES["stakeholders"]),
+            [(str(t.label), _chart_value(cells[i][0])) for i, t in enumerate(types)],
+            unit=_("people"),
+            missing=small_label(),
+        )
+        return Table(
+            "stakeholders",
+            [_("Stakeholder type"), _("People")],
+            rows,
+            total=_row(_("All members (each person once)"), column[0]),
+            chart=chart,
+        )
+
+    # --- activity ---------------------------------------------------------------
+
+    def _monthly(self) -> Table:
+        monthly = self.report.monthly
+        joined, joined_total = suppress_series(monthly["joined"])
+        labels = [date_format(month, "M Y") for month in self.report.months]
+        names = {
+            "threads": _("Threads"),
+            "replies": _("Replies"),
+            "items": _("Knowledge items published"),
+            "meetings": _("Meetings held"),
+        }
+        rows = [
+            _row(label, joined[i], *(monthly[name][i] for name in names))
+            for i, label in enumerate(labels)
+        ]
+        total = _row(_("Total"), joined_total, *(sum(monthly[name]) for name in names))
+        chart = charts.line_chart(
+            _("Members joined and conversations per month"),
+            labels,
+            {
+                _("Members joined"): [_chart_value(c) for c in joined],
+                names["threads"]: monthly["threads"],
+                names["replies"]: monthly["replies"],
+            },
+            missing=small_label(),
+        )
+        return Table(
+            "monthly",
+            [_("Month"), _("Members joined"), *names.values()],
+            rows,
+            total=total,
+            chart=chart,
+        )
+
+    def knowledge_chart(self) -> dict:
+        labels = [date_format(month, "M Y") for month in self.report.months]
+        return charts.line_chart(
+            _("Knowledge and meetings per month"),
+            labels,
+            {
+                _("Knowledge items published"): self.report.monthly["items"],
+                _("Meetings held"): self.report.monthly["meetings"],
+            },
+        )
+
+    def _activity(self) -> Table:
+        measures = ["threads", "replies", "items", "meetings"]
+        empty = dict.fromkeys([*measures, "attendance"], 0)
+        lines = [self.report.activity.get(key, empty) for key in self.keys]
+        attendance, _rows, attendance_total, _all = suppress_table(
+            [[line["attendance"]] for line in lines], row_totals=False, column_totals=True
+        )
+        rows = [
+            _row(self.label(key), *(lines[i][m] for m in measures), attendance[i][0])
+            for i, key in enumerate(self.keys)
+        ]
+        total = (
+            _row(
+                _("All communities"),
+                *(sum(line[m] for line in lines) for m in measures),
+                attendance_total[0],
+            )
+            if self.keys
+            else None
+        )
+        return Table(
+            "activity",
+            [
+                _("Community"),
+                _("Threads"),
+                _("Replies"),
+                _("Knowledge items published"),
+                _("Meetings held"),
+                _("Attendance"),
+            ],
+            rows,
+            total=total,
+        )
+
+    def _learning_stages(self) -> Table:
+        counts = self.report.stage_counts
+        rows = [_row(label, counts.get(value, 0)) for value, label in LearningStage.choices]
+        chart = charts.bar_chart(
+            str(TABLE_TITLES["learning-stages"]),
+            [(str(label), counts.get(value, 0)) for value, label in LearningStage.choices],
+            unit=_("communities"),
+        )
+        return Table(
+            "learning-stages", [_("Stage"), _("Communities covering it")], rows, chart=chart
+        )
+
+    def _counts_table(self, slug, choices, counts, heading, value_heading, unit) -> Table:
+        rows = [_row(label, counts.get(value, 0)) for value, label in choices]
+        chart = charts.bar_chart(
+            str(TABLE_TITLES[slug]),
+            [(str(label), counts.get(value, 0)) for value, label in choices],
+            unit=unit,
+        )
+        return Table(
+            slug,
+            [heading, value_heading],
+            rows,
+            total=_row(_("Total"), sum(counts.values())),
+            chart=chart,
+        )
+
+    def _knowledge(self) -> Table:
+        return self._counts_table(
+            "knowledge",
+            KnowledgeItem.Kind.choices,
+            self.report.items_by_kind,
+            _("Kind"),
+            _("Items published"),
+            _("items"),
+        )
+
+    def _brokerage(self) -> Table:
+        return self._counts_table(
+            "brokerage",
+            BrokerageEvent.Kind.choices,
+            self.report.brokerage_by_kind,
+            _("Kind"),
+            _("Times"),
+            _("events"),
+        )
+
+    def _value_stories(self) -> Table:
+        table = self._counts_table(
+            "value-stories",
+            ValueStory.ValueType.choices,
+            self.report.stories_by_type,
+            _("Kind of value"),
+            _("Confirmed stories"),
+            _("stories"),
+        )
+        others = sum(self.report.stories_by_type.values()) - self.report.readable_story_count
+        if others:
+            table.note = ngettext(
+                "%(count)d of them is in a community you may not read: counted, not told.",
+                "%(count)d of them are in communities you may not read: counted, not told.",
+                others,
+            ) % {"count": others}
+        return table
+
+    def _stories(self) -> Table:
+        labels = dict(ValueStory.ValueType.choices)
+        rows = [
+            _row(
+                story.title,
+                story.community.name,
+                str(labels[story.value_type]).split(":")[0],
+                story.changed,
+            )
+            for story in self.report.readable_stories
+        ]
+        return Table(
+            "stories", [_("Story"), _("Community"), _("Kind of value"), _("What changed")], rows
+        )
+
+    def _work_by_kind(self) -> Table:
+        work = self.report.work_by_kind
+        rows = [
+            _row(label, work[value][0], work[value][1] / 60)
+            for value, label in WorkLogEntry.Kind.choices
+        ]
+        entries = sum(v[0] for v in work.values())
+        minutes = sum(v[1] for v in work.values())
+        chart = charts.bar_chart(
+            str(TABLE_TITLES["work-by-kind"]),
+            [
+                (str(label), round(work[value][1] / 60, 1))
+                for value, label in WorkLogEntry.Kind.choices
+            ],
+            unit=_("hours"),
+        )
+        return Table(
+            "work-by-kind",
+            [_("Kind of support"), _("Entries"), _("Hours")],
+            rows,
+            total=_row(_("Total"), entries, minutes / 60),
+            chart=chart,
+        )
+
+    def _work_by_community(self) -> Table:
+        work = self.report.work_by_community
+        keys = [key for key in self.keys if key in work]
+        if None in work:
+            keys.append(None)
+        rows = [_row(self.label(key), work[key][0], work[key][1] / 60) for key in keys]
+        return Table("work-by-community", [_("Community"), _("Entries"), _("Hours")], rows)
+
+    def _coverage(self) -> Table:
+        priorities = self.report.priorities
+        rows = [
+            [
+                _cell(community.name),
+                *(
+                    _cell(pk in self.report.priorities_of.get(community.pk, ()))
+                    for pk, _name in priorities
+                ),
+            ]
+            for community in self.report.named
+        ]
+        if self.report.hidden_count:
+            pooled = self.report.pooled_priority_counts
+            rows.append(
+                [
+                    _cell(self.label(HIDDEN_POOL)),
+                    *(
+                        _cell(
+                            ngettext("%(count)d serves it", "%(count)d serve it", pooled[pk])
+                            % {"count": pooled[pk]}
+                            if pooled.get(pk)
+                            else _("No")
+                        )
+                        for pk, _name in priorities
+                    ),
+                ]
+            )
+        return Table("coverage", [_("Community"), *(name for _pk, name in priorities)], rows)
