@@ -4,7 +4,9 @@ with what the services keep in step, and never touching anyone else's rows."""
 from datetime import UTC, datetime
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, Max, Q
 
 from communities.models import Community, Post, Thread
@@ -116,6 +118,9 @@ def test_seed_scale_makes_the_xs_set_and_leaves_other_rows_alone(demo, capsys):
 @pytest.mark.django_db
 def test_counters_match_the_rows():
     scale.seed("XS", seed=3, now=NOW)
+    # Every foreign key points at a row (the test's transaction never commits, so
+    # the deferred checks would otherwise never run).
+    connection.check_constraints()
     communities = Community.objects.filter(SCALE_COMMUNITIES).annotate(
         members=Count("memberships", distinct=True),
         latest=Max("threads__last_activity_at"),
@@ -162,12 +167,16 @@ def test_permission_rows_are_what_permissions_sync_would_leave():
 
 @pytest.mark.django_db
 def test_same_seed_same_data_and_a_rerun_replaces_it(demo):
-    scale.seed("XS", seed=11, now=NOW)
+    result = scale.seed("XS", seed=11, now=NOW)
     first = _snapshot()
     first_ids = set(Community.objects.filter(SCALE_COMMUNITIES).values_list("id", flat=True))
+    models = [apps.get_model(label) for label in result["tables"]]
+    rows = {model: model._base_manager.count() for model in models}
     result = scale.seed("XS", seed=11, now=NOW)
     assert sum(result["deleted"].values()) > 1000
     assert _snapshot() == first
+    # Nothing of the first run is left behind, in any table it wrote.
+    assert {model: model._base_manager.count() for model in models} == rows
     assert not Community.objects.filter(id__in=first_ids).exists()
     assert StrategicPriority.objects.filter(name__endswith=scale.PRIORITY_SUFFIX).count() == len(
         scale.PRIORITIES
