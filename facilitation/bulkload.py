@@ -251,3 +251,41 @@ def delete_cascade(model, where: str, params: list, counts: Counter | None = Non
         cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
         counts[model._meta.label] += cursor.rowcount
     return counts
+
+
+# --- PostgreSQL: indexes off during a big load ------------------------------------------
+
+
+def drop_secondary_indexes(models_: list) -> list[str]:
+    """Drop the indexes of these tables that back no constraint (search GIN indexes,
+    foreign-key and listing B-trees) and return their definitions: building an index
+    once over all rows is several times faster than updating it row by row. Only in
+    a transaction on PostgreSQL; the tables stay locked until it ends."""
+    if connection.vendor != "postgresql":
+        return []
+    tables = [model._meta.db_table for model in models_]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+            WHERE t.relname = ANY(%s) AND t.relkind = 'r'
+              AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1
+            """,
+            [tables],
+        )
+        found = cursor.fetchall()
+        for name, _definition in found:
+            cursor.execute(f"DROP INDEX {name}")
+    return [definition for _name, definition in found]
+
+
+def create_indexes(definitions: list[str]) -> None:
+    if not definitions:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for definition in definitions:
+            cursor.execute(definition)
