@@ -105,9 +105,11 @@ def measure(client: Client, url: str, runs: int) -> dict:
         response = client.get(url)
     times.sort()
     p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if len(times) > 1 else times[0]
+    slowest = sorted(queries.captured_queries, key=lambda query: -float(query["time"]))
     return {
         "status": response.status_code,
         "queries": len(queries),
+        "slowest": [(float(query["time"]) * 1000, query["sql"]) for query in slowest[:3]],
         "median_ms": round(statistics.median(times), 1),
         "p95_ms": round(p95, 1),
         "bytes": len(getattr(response, "content", b"")),
@@ -119,6 +121,9 @@ def main():
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page")
     parser.add_argument("--page", action="append", help="a page spec (repeat); default: all")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--slowest", type=int, default=0, help="print each page's N slowest queries"
+    )
     args = parser.parse_args()
 
     from membership.models import User
@@ -154,6 +159,8 @@ def main():
             f"{page['label']:<24} {page['email']:<32} {row['status']:>6} {row['queries']:>7} "
             f"{row['median_ms']:>7.1f}ms {row['p95_ms']:>7.1f}ms"
         )
+        for took, sql in row["slowest"][: args.slowest]:
+            print(f"    {took:8.1f} ms  {sql[:300]}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

@@ -473,7 +473,7 @@ class Generator:
         kinds = [kind for kind, _weight in STAKEHOLDERS]
         cum = _cumulative([weight for _kind, weight in STAKEHOLDERS])
         self.user_ids, self.user_names, self.user_kinds = [], {}, {}
-        self.facilitator_ids, self.patients = [], set()
+        self.facilitator_ids, self.patients, self.user_joined = [], set(), {}
         specials = [
             (FACILITATOR_EMAIL, "Fran Scale-Facilitator", User.PlatformRole.FACILITATOR),
             (LEADER_EMAIL, "Lou Scale-Leader", User.PlatformRole.LEADER),
@@ -492,6 +492,7 @@ class Generator:
             name = name or f"{first} {last}"
             kind = rng.choices(kinds, cum_weights=cum)[0]
             user_id = table.new_id()
+            joined = self.start if n < len(specials) else self.between(self.start, self.now)
             table.add(
                 user_id,
                 email,
@@ -502,9 +503,10 @@ class Generator:
                 kind,
                 role,
                 rng.choice(ORGANISATIONS),
-                self.start + (self.now - self.start) * rng.random() ** 0.7,
+                joined,
             )
             self.user_ids.append(user_id)
+            self.user_joined[user_id] = joined
             self.user_names[user_id] = name
             self.user_kinds[user_id] = kind
             if kind == User.StakeholderType.PATIENT_CARER_PUBLIC:
@@ -761,11 +763,14 @@ class Generator:
                     comm.levels[user_id] = level
                 if level == Level.CORE:
                     comm.core.append(user_id)
+                # Nobody joins before their account or the community exists.
+                low = max(comm.created_at, self.user_joined[user_id])
                 joined = (
-                    comm.created_at + rng.random() * DAY
+                    low + rng.random() * DAY
                     if position < founders
-                    else self.between(comm.created_at, now - HOUR)
+                    else self.between(low, now - HOUR)
                 )
+                joined = min(joined, now - HOUR)
                 role = ""
                 if level == Level.CORE and len(comm.core) == 1:
                     role = "chair"
@@ -1014,6 +1019,7 @@ class Generator:
                         "open" if rng.random() < 0.3 else "resolved",
                         moment + HOUR,
                     )
+            thread_hidden = rng.random() < 0.002
             threads.add(
                 thread_id,
                 comm.id,
@@ -1022,7 +1028,7 @@ class Generator:
                 text.body(2, 5),
                 author,
                 rng.random() < 0.01,
-                rng.random() < 0.002,
+                thread_hidden,
                 accepted,
                 visible,
                 last,
@@ -1031,17 +1037,18 @@ class Generator:
             )
             comm.threads.append((thread_id, author, when))
             comm.last_activity = max(comm.last_activity or last, last)
-            self.activity.add(
-                self.activity.new_id(),
-                comm.id,
-                author,
-                verb_for[kind],
-                thread_type,
-                thread_id,
-                title,
-                url,
-                when,
-            )
+            if not thread_hidden:  # hidden content is withdrawn from the feeds
+                self.activity.add(
+                    self.activity.new_id(),
+                    comm.id,
+                    author,
+                    verb_for[kind],
+                    thread_type,
+                    thread_id,
+                    title,
+                    url,
+                    when,
+                )
             self._react(reactions, comm, thread_id, None, when)
             for user_id, moment in read.items():
                 reads.add(reads.new_id(), user_id, thread_id, moment)

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 
 from communities.models import Community, Post, Thread
 from facilitation import scale
@@ -135,6 +135,10 @@ def test_counters_match_the_rows():
     for thread in threads:
         assert thread.reply_count == thread.visible
         assert thread.last_activity_at == (thread.latest or thread.created_at)
+    # Nobody joins before their account or the community exists.
+    memberships = Membership.objects.filter(community__slug__startswith="scale-")
+    assert not memberships.filter(created_at__lt=F("user__date_joined")).exists()
+    assert not memberships.filter(created_at__lt=F("community__created_at")).exists()
     # Times were kept as generated (auto_now_add did not overwrite them).
     assert (
         Thread.objects.filter(community__slug__startswith="scale-")
