@@ -717,8 +717,12 @@ class Generator:
         pool = self.user_ids[3 + size.facilitators - 1 :] or self.user_ids
         for rank, comm in enumerate(active):
             wanted = max(8, round(weights[rank] * scale))
-            if rank == 0 and size.largest_community:
-                wanted = size.largest_community
+            if size.largest_community:  # one community of that size, the others smaller
+                wanted = (
+                    size.largest_community
+                    if rank == 0
+                    else min(wanted, size.largest_community * 6 // 10)
+                )
             comm.members = rng.sample(pool, min(wanted, len(pool)))
         for comm in self.comms:
             if comm.status != "active":
