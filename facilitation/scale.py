@@ -962,7 +962,7 @@ class Generator:
             url = url_of(comm.slug, thread_id)
             # Replies: most threads get a few, some none, a few become long.
             replies = (
-                int(rng.uniform(20, 120)) if rng.random() < 0.03 else int(rng.expovariate(1 / 4.6))
+                int(rng.uniform(20, 120)) if rng.random() < 0.03 else int(rng.expovariate(1 / 5.5))
             )
             if kind == Kind.ANNOUNCEMENT:
                 replies = min(replies, 2)
