@@ -474,6 +474,7 @@ class Generator:
         cum = _cumulative([weight for _kind, weight in STAKEHOLDERS])
         self.user_ids, self.user_names, self.user_kinds = [], {}, {}
         self.facilitator_ids, self.patients, self.user_joined = [], set(), {}
+        self.user_table, self.user_rows = table, []
         specials = [
             (FACILITATOR_EMAIL, "Fran Scale-Facilitator", User.PlatformRole.FACILITATOR),
             (LEADER_EMAIL, "Lou Scale-Leader", User.PlatformRole.LEADER),
@@ -492,18 +493,20 @@ class Generator:
             name = name or f"{first} {last}"
             kind = rng.choices(kinds, cum_weights=cum)[0]
             user_id = table.new_id()
+            # Moved earlier in memberships(): nobody joins a community before signing up.
             joined = self.start if n < len(specials) else self.between(self.start, self.now)
-            table.add(
-                user_id,
-                email,
-                self.password,
-                name,
-                first,
-                last,
-                kind,
-                role,
-                rng.choice(ORGANISATIONS),
-                joined,
+            self.user_rows.append(
+                [
+                    user_id,
+                    email,
+                    self.password,
+                    name,
+                    first,
+                    last,
+                    kind,
+                    role,
+                    rng.choice(ORGANISATIONS),
+                ]
             )
             self.user_ids.append(user_id)
             self.user_joined[user_id] = joined
@@ -597,7 +600,8 @@ class Generator:
                 policy = "invitation"
             roll = rng.random()
             status = "active" if roll < 0.96 or n < 5 else "proposed" if roll < 0.99 else "declined"
-            created = self.between(self.start, now - timedelta(days=60))
+            # Most communities are well established: creation dates lean early.
+            created = self.start + (now - timedelta(days=60) - self.start) * rng.random() ** 1.5
             if status != "active":
                 created = self.between(now - timedelta(days=60), now - DAY)
             liveliness = rng.lognormvariate(0, 0.6)
@@ -767,14 +771,18 @@ class Generator:
                     comm.levels[user_id] = level
                 if level == Level.CORE:
                     comm.core.append(user_id)
-                # Nobody joins before their account or the community exists.
-                low = max(comm.created_at, self.user_joined[user_id])
                 joined = (
-                    low + rng.random() * DAY
+                    comm.created_at + rng.random() * DAY
                     if position < founders
-                    else self.between(low, now - HOUR)
+                    # Joining slows as a community matures; core members came early.
+                    else comm.created_at
+                    + (now - HOUR - comm.created_at)
+                    * rng.random() ** (2.5 if level == Level.CORE else 1.3)
                 )
                 joined = min(joined, now - HOUR)
+                signed_up = joined - rng.random() * 20 * DAY
+                if signed_up < self.user_joined[user_id]:
+                    self.user_joined[user_id] = signed_up
                 role = ""
                 if level == Level.CORE and len(comm.core) == 1:
                     role = "chair"
@@ -811,6 +819,9 @@ class Generator:
                         perms.add(perms.new_id(), perm_ids[codename], user_id, comm.id)
             if not comm.core:
                 comm.core = comm.facilitators[:] or comm.members[:1]
+        for row in self.user_rows:
+            self.user_table.add(*row, self.user_joined[row[0]])
+        self.user_rows = []
 
     # --- discussions --------------------------------------------------------------------
 
@@ -918,7 +929,7 @@ class Generator:
         }
         active = [comm for comm in self.comms if comm.status == "active"]
         thread_total = max(len(active), size.replies // 5)
-        shares = [len(comm.members) ** 0.7 * comm.liveliness for comm in active]
+        shares = [_weight(comm) for comm in active]
         scale = thread_total / sum(shares)
         # Cross-community announcements by facilitators, recorded as brokerage.
         announcements = []
@@ -951,10 +962,10 @@ class Generator:
                     else Kind.ANNOUNCEMENT
                 )
                 author = self.pick(comm) if kind != Kind.ANNOUNCEMENT else rng.choice(comm.core)
-                low = max(comm.created_at, self.joined.get((author, comm.id), comm.created_at))
-                if low >= comm.end:
-                    low = comm.created_at
-                when = low + (comm.end - low) * rng.random() ** 0.6
+                when = self.between(comm.created_at, comm.end)
+                joined = self.joined.get((author, comm.id), comm.created_at)
+                if joined > when:  # nobody posts before joining
+                    when = self.between(joined, max(joined, comm.end))
                 title = text.title(comm.topic)
             else:
                 kind, author = Kind.ANNOUNCEMENT, announcer
@@ -962,7 +973,7 @@ class Generator:
             url = url_of(comm.slug, thread_id)
             # Replies: most threads get a few, some none, a few become long.
             replies = (
-                int(rng.uniform(20, 120)) if rng.random() < 0.03 else int(rng.expovariate(1 / 5.5))
+                int(rng.uniform(20, 120)) if rng.random() < 0.03 else int(rng.expovariate(1 / 5))
             )
             if kind == Kind.ANNOUNCEMENT:
                 replies = min(replies, 2)
@@ -1358,7 +1369,7 @@ class Generator:
         kinds, stages = list(KnowledgeItem.Kind.values), ["", *KnowledgeItem.Stage.values]
         active = [comm for comm in self.comms if comm.status == "active"]
         by_id = {comm.id: comm for comm in active}
-        shares_of = [len(comm.members) ** 0.7 * comm.liveliness for comm in active]
+        shares_of = [_weight(comm) for comm in active]
         scale = size.items / sum(shares_of)
         for comm, share in zip(active, shares_of, strict=True):
             for _ in range(max(1, round(share * scale))):
@@ -1693,6 +1704,12 @@ class Generator:
         for comm in self.comms:
             row = self.comm_rows[comm.id]
             self.comm_table.add(*row, comm.last_activity, len(comm.members))
+
+
+def _weight(comm: Comm) -> float:
+    """A community's share of the content: bigger, livelier and older ones write more."""
+    active_days = (comm.end - comm.created_at).total_seconds() / 86400
+    return len(comm.members) ** 0.7 * comm.liveliness * max(0.05, active_days / 730)
 
 
 def _cumulative(weights):
