@@ -47,7 +47,7 @@ F, L, M = scale.FACILITATOR_EMAIL, scale.LEADER_EMAIL, scale.MEMBER_EMAIL
 # The pages issue #6 needs measured first, then the everyday pages to compare with.
 DEFAULT_PAGES = [
     f"facilitator dashboard=dashboard:index@{F}",
-    f"leader report=reports:index@{L}",
+    f"leader report=reports:report@{L}",
     f"home=home@{M}",
     f"community directory=communities:directory@{M}",
     f"community home=communities:home/{{community}}@{F}",

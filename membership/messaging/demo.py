@@ -84,7 +84,7 @@ def _seed_notifications(users, communities) -> None:
             notify([core], kind=kind, actor=actor, title=title, url=url, community=opioids)
 
 
-def _seed_joined_activities(communities) -> None:
+def seed_joined_activities(communities) -> None:
     """One "joined" row per demo membership, for the feeds to have something to show."""
     membership_type = ContentType.objects.get_for_model(Membership)
     recorded = set(
@@ -115,4 +115,4 @@ def seed(users: dict, communities: dict) -> None:
     """users: demo accounts by email; communities: demo communities by slug."""
     _seed_conversations(users)
     _seed_notifications(users, communities)
-    _seed_joined_activities(communities)
+    seed_joined_activities(communities)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from communities.models import Charter, Community
 from communities.services import charter_update
+from membership.messaging.demo import seed_joined_activities
 from membership.models import Invitation, JoinRequest, Membership, OnboardingStep, User
 from membership.services import (
     facilitator_assign,
@@ -320,6 +321,9 @@ class Command(BaseCommand):
             # by email and slug, idempotent like the rest.
             for seeder in DEMO_SEEDERS:
                 import_module(seeder).seed(users, communities)
+            # Later seeders add members too: their "joined" feed rows are written now,
+            # so a second run finds nothing left to add.
+            seed_joined_activities(communities)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Every account's password: {DEMO_PASSWORD}")
