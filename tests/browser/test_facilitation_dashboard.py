@@ -1,5 +1,5 @@
-"""The facilitator finds the at-risk community on the demo data and opens its health
-over time."""
+"""The facilitator finds the at-risk community on the demo data, opens its health over
+time, and sends an announcement to it and a healthy community."""
 
 import re
 from io import StringIO
@@ -22,7 +22,7 @@ def site(live_server, settings):
     return live_server.url
 
 
-def test_the_facilitator_finds_the_community_at_risk(page, site):
+def test_the_facilitator_finds_the_community_at_risk_and_announces(page, site):
     page.goto(f"{site}/accounts/login/")
     page.locator("input[name='login']").fill("facilitator@example.org")
     page.locator("input[name='password']").fill(DEMO_PASSWORD)
@@ -51,3 +51,19 @@ def test_the_facilitator_finds_the_community_at_risk(page, site):
     expect(page.locator(".flag-list")).to_contain_text("has had no reply")
     expect(page.get_by_role("figure", name="Posts per week")).to_be_visible()
     check_page(page, "facilitation-community-health")
+
+    # The facilitation sub-navigation leads on to a cross-community announcement,
+    # sent to the community at risk and a healthy one.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Facilitation").click()
+    page.get_by_role("link", name="Cross-community announcement").click()
+    page.get_by_label("Title").fill("Peer support drop-in for every team")
+    page.get_by_label("Announcement").fill("Bring one question you **want answered**.")
+    page.get_by_label("Mental Health Peer Support Workers").check()
+    page.get_by_label("Safer Opioid Prescribing").check()
+    page.get_by_role("button", name="Send the announcement").click()
+    expect(page.locator("h1")).to_have_text("Announcement sent")
+    expect(
+        page.get_by_role(
+            "link", name="Mental Health Peer Support Workers: Peer support drop-in for every team"
+        )
+    ).to_be_visible()
