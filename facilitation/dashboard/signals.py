@@ -4,7 +4,8 @@
 over a period and the previous period of the same length, in a constant number of
 queries whatever the number of communities: each query groups by community (with
 conditional aggregation, or correlated subqueries on the community rows). Python only
-walks the grouped results.
+walks the grouped results. Per-member conditions (contributed, interacted) are never
+correlated subqueries per membership row: see `count_members`.
 
 Definitions (docs/facilitation.md, "Health signals and at-risk flags"):
 - a *contribution* is a thread started or a reply posted that is neither removed nor
