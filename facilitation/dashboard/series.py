@@ -2,7 +2,8 @@
 
 Weeks are 7-day blocks counted back from now, like the core-group flag's. Four
 queries whatever the number of weeks or rows: threads and replies grouped by week,
-events grouped by week, and one aggregate over the memberships.
+events grouped by week, and one count over the memberships joined to each member's
+weekly contributions and interactions (signals.count_members).
 """
 
 from datetime import timedelta
@@ -15,7 +16,16 @@ from communities.events.models import EventOccurrence
 from communities.models import Community, Post, Thread
 from membership.models import Membership
 
-from .signals import LIVE, Period, _by_facilitator, _in, contributed, interacted, week_index
+from .signals import (
+    LIVE,
+    Period,
+    _by_facilitator,
+    _in,
+    contribution_flags,
+    count_members,
+    interaction_flags,
+    week_index,
+)
 
 WEEKS = 12
 
@@ -75,19 +85,29 @@ def weekly_series(community: Community, *, weeks: int = WEEKS, now=None) -> dict
         put("events", row["wk"], row["n"])
         put("attendance", row["wk"], row["came"])
 
-    aggregates = {}
+    weekly = {}
     for k in range(weeks):
-        start, end = now - timedelta(days=7 * (k + 1)), now - timedelta(days=7 * k)
-        aggregates[f"active_{k}"] = Count("pk", filter=contributed(start, end))
-        aggregates[f"core_{k}"] = Count(
-            "pk", filter=Q(level=Membership.Level.CORE) & contributed(start, end)
+        weekly[f"week_{k}"] = _in(
+            "created_at", now - timedelta(days=7 * (k + 1)), now - timedelta(days=7 * k)
         )
-        aggregates[f"interacting_{k}"] = Count("pk", filter=interacted(start, end))
-        aggregates[f"new_members_{k}"] = Count("pk", filter=_in("created_at", start, end))
-    totals = Membership.objects.filter(community=community).aggregate(**aggregates)
+    member = {"core": Q(level=Membership.Level.CORE), **weekly}
+    counts = {}
+    for k in range(weeks):
+        counts[f"active_{k}"] = {f"c.week_{k}": 1}
+        counts[f"core_{k}"] = {"m.core": 1, f"c.week_{k}": 1}
+        counts[f"interacting_{k}"] = {f"i.week_{k}": 1}
+        counts[f"new_members_{k}"] = {f"m.week_{k}": 1}
+    ids = [community.pk]
+    totals = count_members(
+        Membership.objects.filter(community=community),
+        member,
+        counts,
+        contributions=contribution_flags(ids, weekly, window.start, now),
+        interactions=interaction_flags(ids, window.start, now, weekly),
+    ).get(community.pk, {})
     for k in range(weeks):
         for key in ("active", "core", "interacting", "new_members"):
-            put(key, k, totals[f"{key}_{k}"] or 0)
+            put(key, k, totals.get(f"{key}_{k}", 0))
 
     series["labels"] = [
         date_format(timezone.localtime(now - timedelta(days=7 * (weeks - i))), "j M")

@@ -4,7 +4,8 @@
 over a period and the previous period of the same length, in a constant number of
 queries whatever the number of communities: each query groups by community (with
 conditional aggregation, or correlated subqueries on the community rows). Python only
-walks the grouped results.
+walks the grouped results. Per-member conditions (contributed, interacted) are never
+correlated subqueries per membership row: see `count_members`.
 
 Definitions (docs/facilitation.md, "Health signals and at-risk flags"):
 - a *contribution* is a thread started or a reply posted that is neither removed nor
@@ -49,7 +50,6 @@ from facilitation.models import RiskThresholds, WorkLogEntry
 from knowledge.models import KnowledgeItem
 from membership.models import (
     AuditEntry,
-    ConversationParticipant,
     FacilitatorAssignment,
     JoinRequest,
     Membership,
@@ -212,57 +212,8 @@ def _in(field_name: str, start, end) -> Q:
     return q
 
 
-def contributed(start=None, end=None, *, community="community_id", user="user_id") -> Q:
-    """On a Membership-like row: its person started a thread or replied in its
-    community within [start, end)."""
-    threads = Thread.objects.filter(
-        LIVE,
-        _in("created_at", start, end),
-        community_id=OuterRef(community),
-        author_id=OuterRef(user),
-    )
-    posts = Post.objects.filter(
-        LIVE,
-        _in("created_at", start, end),
-        thread__community_id=OuterRef(community),
-        author_id=OuterRef(user),
-    )
-    return Q(Exists(threads)) | Q(Exists(posts))
-
-
 def _member_of(community_ref, user_ref) -> Exists:
     return Exists(Membership.objects.filter(community_id=community_ref, user_id=user_ref))
-
-
-def interacted(start, end) -> Q:
-    """On a Membership row: its person replied to, mentioned or messaged another member
-    of the community within [start, end)."""
-    replied = Post.objects.filter(
-        LIVE,
-        _in("created_at", start, end),
-        thread__community_id=OuterRef("community_id"),
-        author_id=OuterRef("user_id"),
-    ).filter(
-        ~Q(thread__author_id=OuterRef("user_id")),
-        _member_of(OuterRef(OuterRef("community_id")), OuterRef("thread__author_id")),
-    )
-    mentioned = Mention.objects.filter(
-        _in("created_at", start, end),
-        Q(post__author_id=OuterRef("user_id"))
-        | Q(post=None, thread__author_id=OuterRef("user_id")),
-        thread__community_id=OuterRef("community_id"),
-    ).filter(
-        ~Q(user_id=OuterRef("user_id")),
-        _member_of(OuterRef(OuterRef("community_id")), OuterRef("user_id")),
-    )
-    others = ConversationParticipant.objects.filter(
-        conversation_id=OuterRef("conversation_id"),
-        user__memberships__community_id=OuterRef(OuterRef("community_id")),
-    ).exclude(user_id=OuterRef(OuterRef("user_id")))
-    messaged = Message.objects.filter(
-        _in("created_at", start, end), sender_id=OuterRef("user_id")
-    ).filter(Exists(others))
-    return Q(Exists(replied)) | Q(Exists(mentioned)) | Q(Exists(messaged))
 
 
 def week_index(field_name: str, period: Period, weeks: int) -> Case:
@@ -400,59 +351,213 @@ def _community_rows(communities: QuerySet, period: Period, thresholds) -> list[C
     )
 
 
+# --- counts over memberships --------------------------------------------------------------
+#
+# "Did this member contribute (or interact) in [start, end)?" asked per membership row
+# with EXISTS subqueries costs one subplan per row and condition: on a facilitator's
+# dozen large communities that is hundreds of thousands of executions. Instead each
+# person's contributions and interactions are reduced once to 0/1 flags per
+# (community, person), and the memberships are joined to those flags and counted per
+# community: one pass over each table, in one query.
+
+
+def _flag(condition: Q):
+    if not condition:  # always
+        return Value(1, output_field=IntegerField())
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _rows(queryset, cid: str, uid: str, flags: dict[str, Q]) -> tuple[str, tuple]:
+    """SQL of `queryset` as rows (cid, uid, one 0/1 column per flag), in this order."""
+    names = ["cid", "uid", *flags]
+    queryset = queryset.order_by().annotate(
+        cid=F(cid),
+        uid=F(uid),
+        **{name: _flag(condition) for name, condition in flags.items()},
+    )
+    return queryset.values(*names).query.sql_with_params()
+
+
+def _per_person(parts: list[tuple[str, tuple]], flags: dict[str, Q]) -> tuple[str, list]:
+    """Rows (cid, uid, flags) from the UNION ALL of `parts`, one per person and
+    community, each flag 1 if any of the person's rows had it."""
+    sql = " UNION ALL ".join(part_sql for part_sql, _ in parts)
+    params = [param for _, part_params in parts for param in part_params]
+    maxima = "".join(f", MAX({name}) AS {name}" for name in flags)
+    return f"SELECT cid, uid{maxima} FROM ({sql}) person_rows GROUP BY cid, uid", params  # noqa: S608
+
+
+def contribution_flags(ids, flags: dict[str, Q], start=None, end=None) -> tuple[str, list]:
+    """Per (community, person) who contributed to one of `ids` (within [start, end)
+    if given): 0/1 flags, each a condition on the contributions' `created_at`. A contribution
+    is a live thread or reply."""
+    window = _in("created_at", start, end)
+    threads = Thread.objects.filter(LIVE, window, community_id__in=ids, author__isnull=False)
+    posts = Post.objects.filter(LIVE, window, thread__community_id__in=ids, author__isnull=False)
+    return _per_person(
+        [
+            _rows(threads, "community_id", "author_id", flags),
+            _rows(posts, "thread__community_id", "author_id", flags),
+        ],
+        flags,
+    )
+
+
+def interaction_flags(ids, start, end, flags: dict[str, Q]) -> tuple[str, list]:
+    """Per (community, person) who interacted within [start, end) in one of `ids`:
+    0/1 flags on the interactions' `created_at`. An interaction is a live reply in a
+    thread another member started, a mention of another member, or a message in a
+    conversation with another member of the community."""
+    window = _in("created_at", start, end)
+    replied = Post.objects.filter(
+        LIVE,
+        window,
+        thread__community_id__in=ids,
+        author__isnull=False,
+        thread__author__isnull=False,
+    ).filter(
+        ~Q(thread__author_id=F("author_id")),
+        _member_of(OuterRef("thread__community_id"), OuterRef("thread__author_id")),
+    )
+    mentioned = (
+        Mention.objects.filter(window, thread__community_id__in=ids)
+        .annotate(
+            mentioner=Case(
+                When(post=None, then=F("thread__author_id")), default=F("post__author_id")
+            )
+        )
+        .filter(
+            Q(mentioner__lt=F("user_id")) | Q(mentioner__gt=F("user_id")),
+            _member_of(OuterRef("thread__community_id"), OuterRef("user_id")),
+        )
+    )
+    # One row per community the sender shares with another participant.
+    messaged = (
+        Message.objects.filter(window)
+        .annotate(
+            msg_cid=F("conversation__participants__user__memberships__community_id"),
+            other=F("conversation__participants__user_id"),
+        )
+        .filter(
+            Q(other__lt=F("sender_id")) | Q(other__gt=F("sender_id")),
+            msg_cid__in=ids,
+        )
+    )
+    return _per_person(
+        [
+            _rows(replied, "thread__community_id", "author_id", flags),
+            _rows(mentioned, "thread__community_id", "mentioner", flags),
+            _rows(messaged, "msg_cid", "sender_id", flags),
+        ],
+        flags,
+    )
+
+
+def count_members(
+    memberships: QuerySet,
+    member: dict[str, Q],
+    counts: dict[str, dict[str, int]],
+    *,
+    contributions: tuple[str, list] | None = None,
+    interactions: tuple[str, list] | None = None,
+) -> dict[int, dict]:
+    """Per community: how many of `memberships` meet each of `counts`.
+
+    `member` are 0/1 flags on Membership rows (column `m.<name>`); contributions and
+    interactions are `contribution_flags`/`interaction_flags` SQL (columns `c.<name>`
+    and `i.<name>`), 0 or missing for people with none. A count is {column: wanted
+    value}, all of which must hold; {} counts every membership."""
+    sql, params = _rows(memberships, "community_id", "user_id", member)
+    params = list(params)
+    joins = ""
+    for alias, flags in (("c", contributions), ("i", interactions)):
+        if flags is not None:
+            on = f"{alias}.cid = m.cid AND {alias}.uid = m.uid"
+            joins += f" LEFT JOIN ({flags[0]}) {alias} ON {on}"
+            params += flags[1]
+    columns = []
+    for name, conditions in counts.items():
+        test = " AND ".join(f"{column} = {int(value)}" for column, value in conditions.items())
+        columns.append(f"COUNT(CASE WHEN {test or '1 = 1'} THEN 1 END) AS {name}")
+    query = f"SELECT m.cid, {', '.join(columns)} FROM ({sql}) m{joins} GROUP BY m.cid"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        names = [column[0] for column in cursor.description]
+        return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+
+
 def _membership_rows(ids, period: Period, thresholds) -> dict[int, dict]:
     """Query 2: per community, counts over its memberships."""
     now, prev = period.end, period.previous
     quiet = timedelta(days=thresholds.quiet_days)
     newcomer_since = now - timedelta(days=thresholds.newcomer_days)
-    is_core = Q(level=Level.CORE)
-    not_started = Q(onboarding_started_at=None) & ~Q(
-        Exists(OnboardingProgress.objects.filter(membership_id=OuterRef("pk")))
-    )
-    aggregates = {
-        "members": Count("pk"),
-        "members_prev": Count("pk", filter=Q(created_at__lt=period.start)),
-        "new": Count("pk", filter=_in("created_at", period.start, now)),
-        "new_prev": Count("pk", filter=_in("created_at", prev.start, prev.end)),
-        "quiet": Count("pk", filter=contributed(None, now - quiet) & ~contributed(now - quiet)),
-        "quiet_prev": Count(
-            "pk",
-            filter=Q(created_at__lt=period.start)
-            & contributed(None, period.start - quiet)
-            & ~contributed(period.start - quiet, period.start),
-        ),
-        "active": Count("pk", filter=contributed(period.start, now)),
-        "active_prev": Count("pk", filter=contributed(prev.start, prev.end)),
-        "core_active": Count("pk", filter=is_core & contributed(period.start, now)),
-        "core_active_prev": Count("pk", filter=is_core & contributed(prev.start, prev.end)),
-        "interacting": Count("pk", filter=interacted(period.start, now)),
-        "interacting_prev": Count(
-            "pk", filter=Q(created_at__lt=period.start) & interacted(prev.start, prev.end)
-        ),
-        "patients_prev": Count(
-            "pk", filter=Q(created_at__lt=period.start, user__stakeholder_type=PATIENT)
-        ),
-        "not_onboarded": Count("pk", filter=_in("created_at", period.start, now) & not_started),
-        "joiners": Count("pk", filter=Q(created_at__gte=newcomer_since)),
-        "joiners_posted": Count("pk", filter=Q(created_at__gte=newcomer_since) & contributed()),
+    before = Q(created_at__lt=period.start)
+    member = {
+        "before": before,
+        "core": Q(level=Level.CORE),
+        "new": _in("created_at", period.start, now),
+        "new_prev": _in("created_at", prev.start, prev.end),
+        "patient_before": before & Q(user__stakeholder_type=PATIENT),
+        "not_onboarded": _in("created_at", period.start, now)
+        & Q(onboarding_started_at=None)
+        # Not a correlated EXISTS: one hashed subplan, and a plan cheap enough for
+        # PostgreSQL not to spend a quarter of a second compiling it (JIT).
+        & ~Q(pk__in=OnboardingProgress.objects.values("membership_id")),
+        "joiner": Q(created_at__gte=newcomer_since),
     }
     for level in Level.values:
-        aggregates[f"level_{level}"] = Count("pk", filter=Q(level=level))
+        member[f"level_{level}"] = Q(level=level)
     for kind in User.StakeholderType.values:
-        aggregates[f"stakeholder_{kind}"] = Count("pk", filter=Q(user__stakeholder_type=kind))
-    for week in range(thresholds.core_window_weeks):
-        aggregates[f"core_week_{week}"] = Count(
-            "pk",
-            filter=is_core
-            & contributed(now - timedelta(days=7 * (week + 1)), now - timedelta(days=7 * week)),
+        member[f"stakeholder_{kind}"] = Q(user__stakeholder_type=kind)
+    contributions = {
+        "cur": _in("created_at", period.start, now),
+        "prev": _in("created_at", prev.start, prev.end),
+        "quiet_before": _in("created_at", None, now - quiet),
+        "quiet_after": _in("created_at", now - quiet, None),
+        "quiet_prev_before": _in("created_at", None, period.start - quiet),
+        "quiet_prev_after": _in("created_at", period.start - quiet, period.start),
+        "ever": Q(),
+    }
+    weeks = range(thresholds.core_window_weeks)
+    for week in weeks:
+        contributions[f"week_{week}"] = _in(
+            "created_at", now - timedelta(days=7 * (week + 1)), now - timedelta(days=7 * week)
         )
-    rows = (
-        Membership.objects.filter(community_id__in=ids)
-        .order_by()
-        .values("community_id")
-        .annotate(**aggregates)
+    interactions = {
+        "cur": _in("created_at", period.start, now),
+        "prev": _in("created_at", prev.start, prev.end),
+    }
+    counts = {
+        "members": {},
+        "members_prev": {"m.before": 1},
+        "new": {"m.new": 1},
+        "new_prev": {"m.new_prev": 1},
+        "quiet": {"c.quiet_before": 1, "c.quiet_after": 0},
+        "quiet_prev": {"m.before": 1, "c.quiet_prev_before": 1, "c.quiet_prev_after": 0},
+        "active": {"c.cur": 1},
+        "active_prev": {"c.prev": 1},
+        "core_active": {"m.core": 1, "c.cur": 1},
+        "core_active_prev": {"m.core": 1, "c.prev": 1},
+        "interacting": {"i.cur": 1},
+        "interacting_prev": {"m.before": 1, "i.prev": 1},
+        "patients_prev": {"m.patient_before": 1},
+        "not_onboarded": {"m.not_onboarded": 1},
+        "joiners": {"m.joiner": 1},
+        "joiners_posted": {"m.joiner": 1, "c.ever": 1},
+    }
+    for level in Level.values:
+        counts[f"level_{level}"] = {f"m.level_{level}": 1}
+    for kind in User.StakeholderType.values:
+        counts[f"stakeholder_{kind}"] = {f"m.stakeholder_{kind}": 1}
+    for week in weeks:
+        counts[f"core_week_{week}"] = {"m.core": 1, f"c.week_{week}": 1}
+    return count_members(
+        Membership.objects.filter(community_id__in=ids),
+        member,
+        counts,
+        contributions=contribution_flags(ids, contributions),
+        interactions=interaction_flags(ids, prev.start, now, interactions),
     )
-    return {row["community_id"]: row for row in rows}
 
 
 def _weekly_counts(ids, period: Period) -> dict[int, dict]:
