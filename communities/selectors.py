@@ -1,4 +1,5 @@
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from membership import permissions
 from membership.models import Membership
@@ -43,15 +44,30 @@ def community_search(qs: QuerySet[Community], text: str) -> QuerySet[Community]:
     ).distinct()
 
 
-def community_members_by_level(*, community: Community) -> dict[str, list[Membership]]:
-    """Members grouped core → active → peripheral, with their user, in one query."""
-    groups: dict[str, list[Membership]] = {level: [] for level in Membership.Level.values}
-    for membership in (
+def community_members_by_level(
+    *, community: Community, per_level: int = 12
+) -> dict[str, tuple[int, list[Membership]]]:
+    """Members grouped core → active → peripheral: each level's count and its first
+    `per_level` people by name, in one query whatever the community's size (a
+    community of thousands would otherwise load every membership on its home page)."""
+    groups: dict[str, tuple[int, list[Membership]]] = {
+        level: (0, []) for level in Membership.Level.values
+    }
+    by_name = [F("user__display_name").asc(), F("user__email").asc(), F("pk").asc()]
+    rows = (
         Membership.objects.filter(community=community)
         .select_related("user")
-        .order_by("user__display_name", "user__email")
-    ):
-        groups[membership.level].append(membership)
+        .annotate(
+            place=Window(RowNumber(), partition_by=F("level"), order_by=by_name),
+            level_count=Window(Count("pk"), partition_by=F("level")),
+        )
+        .filter(place__lte=per_level)
+        .order_by("user__display_name", "user__email", "pk")
+    )
+    for membership in rows:
+        members = groups[membership.level][1]
+        members.append(membership)
+        groups[membership.level] = (membership.level_count, members)
     return groups
 
 

@@ -270,8 +270,8 @@ def community_home(request, slug):
 def _member_groups(community: Community) -> list[dict]:
     groups = selectors.community_members_by_level(community=community)
     return [
-        {"level": level, "label": Membership.Level(level).label, "members": members}
-        for level, members in groups.items()
+        {"level": level, "label": Membership.Level(level).label, "count": count, "members": members}
+        for level, (count, members) in groups.items()
     ]
 
 

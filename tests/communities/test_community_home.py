@@ -222,7 +222,10 @@ def test_community_home_query_count_is_fixed(client, db, django_assert_num_queri
     with django_assert_num_queries(14):
         response = client.get(_url(community))
 
-    assert sum(len(g["members"]) for g in response.context["member_groups"]) == members + 1
+    groups = response.context["member_groups"]
+    assert sum(g["count"] for g in groups) == members + 1
+    # A big community shows the first 12 of each level and links to the rest.
+    assert sum(len(g["members"]) for g in groups) == min(members + 1, 12 * 3)
 
 
 @pytest.mark.parametrize("members", [1, 40])
@@ -237,3 +240,24 @@ def test_signed_out_community_home_query_count_is_fixed(
     # open actions, priorities and learning-cycle stages (facilitation/alignment)
     with django_assert_num_queries(8):
         client.get(_url(community))
+
+
+def test_community_home_previews_each_level_and_links_to_the_directory(client, db):
+    community = CommunityFactory()
+    viewer = MembershipFactory(community=community, level=Membership.Level.CORE).user
+    for n in range(15):
+        MembershipFactory(
+            community=community, level=Membership.Level.PERIPHERAL, user__display_name=f"P{n:02}"
+        )
+    client.force_login(viewer)
+
+    response = client.get(_url(community))
+
+    peripheral = next(g for g in response.context["member_groups"] if g["level"] == "peripheral")
+    assert peripheral["count"] == 15
+    assert [m.user.display_name for m in peripheral["members"]] == [f"P{n:02}" for n in range(12)]
+    body = response.content.decode()
+    directory = reverse("membership:members", args=[community.slug])
+    assert f"{directory}?level=peripheral" in body
+    assert "See all 15 peripheral members" in body
+    assert f"{directory}?level=core" not in body
