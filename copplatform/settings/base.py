@@ -73,6 +73,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+# A Server-Timing header and a log line per request: SQL count and time (see
+# copplatform/timing.py). First, so it times the whole stack.
+QUERY_TIMING = env.bool("QUERY_TIMING", default=DEBUG)
+if QUERY_TIMING:
+    MIDDLEWARE.insert(0, "copplatform.timing.QueryTimingMiddleware")
 
 ROOT_URLCONF = "copplatform.urls"
 # Lets templates/django/forms/ override how every form field renders.
