@@ -4,6 +4,8 @@ import logging
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ..factories import CommunityFactory, UserFactory
@@ -14,14 +16,12 @@ def timed(settings):
     settings.MIDDLEWARE = ["copplatform.timing.QueryTimingMiddleware", *settings.MIDDLEWARE]
 
 
-def test_the_header_counts_the_queries_the_page_ran(
-    client, db, timed, caplog, django_assert_num_queries
-):
+def test_the_header_counts_the_queries_the_page_ran(client, db, timed, caplog):
     CommunityFactory.create_batch(2)
     client.force_login(UserFactory())
     url = reverse("communities:directory")
     with (
-        django_assert_num_queries(8) as captured,
+        CaptureQueriesContext(connection) as captured,
         caplog.at_level(logging.INFO, logger="copplatform.timing"),
     ):
         response = client.get(url)
@@ -29,7 +29,7 @@ def test_the_header_counts_the_queries_the_page_ran(
     header = response["Server-Timing"]
     match = re.fullmatch(r'db;desc="(\d+) queries";dur=([\d.]+), total;dur=([\d.]+)', header)
     assert match, header
-    assert int(match.group(1)) == len(captured.captured_queries)
+    assert int(match.group(1)) == len(captured.captured_queries) > 0
     assert float(match.group(3)) >= float(match.group(2))
     assert f"GET {url} 200: {len(captured.captured_queries)} queries" in caplog.text
 
