@@ -939,14 +939,17 @@ def may_see_dashboard(user) -> bool:
     return is_facilitator(user)
 
 
+def facilitates(user, community: Community) -> bool:
+    """Assigned as a facilitator of this community (platform admins only if assigned):
+    who gets automatic work-log entries for acting there."""
+    if not user.is_authenticated or not is_facilitator(user):
+        return False
+    return FacilitatorAssignment.objects.filter(user=user, community=community).exists()
+
+
 def may_see_community_signals(user, community: Community) -> bool:
     """The drill-down: admins, and the community's facilitators."""
-    if is_platform_admin(user):
-        return True
-    return (
-        is_facilitator(user)
-        and FacilitatorAssignment.objects.filter(user=user, community=community).exists()
-    )
+    return is_platform_admin(user) or facilitates(user, community)
 
 
 def may_act_across_communities(user) -> bool:
@@ -1010,37 +1013,29 @@ def report_names_community(user, community: Community) -> bool:
 # permission table); the views still ask the per-community question for each target.
 
 
-def communities_announceable_by(user) -> QuerySet[Community]:
-    """Active communities where the user may post an announcement."""
+def communities_granting(user, perm: str) -> QuerySet[Community]:
+    """Active communities where the user holds `perm` (every one for admins)."""
     communities = Community.objects.filter(status=Community.Status.ACTIVE)
     if is_platform_admin(user):
         return communities
     if not user.is_authenticated:
         return communities.none()
-    return communities.filter(_granted_filter(user, Perm.POST_ANNOUNCEMENT))
+    return communities.filter(_granted_filter(user, perm))
+
+
+def communities_announceable_by(user) -> QuerySet[Community]:
+    """Active communities where the user may post an announcement."""
+    return communities_granting(user, Perm.POST_ANNOUNCEMENT)
 
 
 def communities_managed_by(user) -> QuerySet[Community]:
     """Active communities whose members (requests, invitations) the user manages."""
-    communities = Community.objects.filter(status=Community.Status.ACTIVE)
-    if is_platform_admin(user):
-        return communities
-    if not user.is_authenticated:
-        return communities.none()
-    return communities.filter(_granted_filter(user, Perm.MANAGE_MEMBERS))
+    return communities_granting(user, Perm.MANAGE_MEMBERS)
 
 
 def may_edit_work_log_entry(user, entry) -> bool:
     """Facilitators edit and delete only their own entries."""
     return may_keep_work_log(user) and entry.facilitator_id == user.pk
-
-
-def facilitates(user, community: Community) -> bool:
-    """Assigned as a facilitator of this community (platform admins only if assigned):
-    who gets automatic work-log entries for acting there."""
-    if not user.is_authenticated or not is_facilitator(user):
-        return False
-    return FacilitatorAssignment.objects.filter(user=user, community=community).exists()
 
 
 # --- facilitation: alignment
