@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("communities.activity.urls")),
     path("", include("membership.messaging.urls")),
     path("", include("membership.notifications.urls")),
+    path("", include("membership.notifications.email_urls")),
     path("", include("knowledge.urls")),
     path("", include("knowledge.glossary_urls")),
     path("", include("knowledge.search_urls")),

@@ -127,6 +127,19 @@ class Membership(TimeStampedModel):
     role_title = models.CharField(_("role title"), max_length=80, blank=True)
     onboarding_started_at = models.DateTimeField(null=True, blank=True)
 
+    class EmailFrequency(models.TextChoices):
+        # Blank follows the member's overall choice (NotificationSettings.frequency).
+        DEFAULT = "", _("Same as my overall choice")
+        INSTANT = "instant", _("An email for each new item")
+        DAILY = "daily", _("A daily digest")
+        WEEKLY = "weekly", _("A weekly digest")
+        NONE = "none", _("No email")
+
+    email_frequency = models.CharField(
+        _("email from this community"), max_length=10, choices=EmailFrequency, blank=True
+    )
+    announcement_email = models.BooleanField(_("email me its announcements"), default=True)
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -373,4 +386,9 @@ class CommunityGroupObjectPermission(GroupObjectPermissionBase):
 
 # Models of the app's sub-packages, registered with this app.
 from .messaging.models import Block, Conversation, ConversationParticipant, Message, MessageReport  # noqa: E402, F401
-from .notifications.models import Notification  # noqa: E402, F401
+from .notifications.models import (  # noqa: E402, F401
+    DeliveryRecord,
+    DeliveryRun,
+    Notification,
+    NotificationSettings,
+)

@@ -1072,3 +1072,53 @@ def may_see_similar_content(user, community: Community) -> bool:
     """The "similar from other communities" suggestions while writing: anyone signed
     in who may know the community (they only ever list what the user may read)."""
     return bool(user.is_authenticated and user.is_active) and may_know_community(user, community)
+
+
+# --- email delivery (digests, reminders, instant mail) -----------------------
+# Emails are decided for many members at once, so these answer for a batch of user
+# ids in one query, by the same rules as the single-user questions above.
+
+
+def memberships_readable_by_each(user_ids) -> QuerySet[Membership]:
+    """The memberships, among these users', whose community each member may still
+    read right now: active people in active communities that are public or grant
+    them READ. A member who left or was removed has no row; one whose access was
+    withdrawn has no grant."""
+    return Membership.objects.filter(
+        user_id__in=user_ids, user__is_active=True, community__status=Community.Status.ACTIVE
+    ).filter(
+        Q(community__visibility=Visibility.PUBLIC)
+        | Q(
+            Exists(
+                CommunityUserObjectPermission.objects.filter(
+                    content_object=OuterRef("community"),
+                    user=OuterRef("user"),
+                    permission__codename=Perm.READ,
+                )
+            )
+        )
+    )
+
+
+def communities_granting_each(user_ids, perm: str) -> dict[int, set[int]]:
+    """For each of these users, the active communities where they hold `perm`."""
+    granted: dict[int, set[int]] = {}
+    rows = CommunityUserObjectPermission.objects.filter(
+        user_id__in=user_ids,
+        user__is_active=True,
+        permission__codename=perm,
+        content_object__status=Community.Status.ACTIVE,
+    ).values_list("user_id", "content_object_id")
+    for user_id, community_id in rows:
+        granted.setdefault(user_id, set()).add(community_id)
+    return granted
+
+
+def may_see_delivery_runs(user) -> bool:
+    """The record of scheduled email runs (when, how many sent, skipped, failed):
+    the facilitation team and admins, who answer for the platform's rhythm."""
+    return is_facilitator(user)
+
+
+def may_manage_own_email(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)

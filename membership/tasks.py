@@ -143,3 +143,7 @@ def refresh_community_level_suggestions(*, community_id: int):
     community = Community.objects.filter(pk=community_id).first()
     if community is not None:
         suggestions_refresh(community=community)
+
+
+# The worker discovers `membership.tasks` only: sub-packages' tasks register here.
+from .notifications import tasks as notifications_tasks  # noqa: E402, F401

@@ -120,6 +120,14 @@ class _MailCollector:
 
     def __init__(self):
         self.messages = []
+        # Addresses this server refuses for good (550), like a mailbox that is gone.
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         import email

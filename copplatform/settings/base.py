@@ -7,6 +7,7 @@ Every variable is documented in the README's configuration table.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -237,6 +238,10 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CoP Platform <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The right-hand side of the Message-IDs the platform gives its emails.
+EMAIL_MESSAGE_ID_DOMAIN = env(
+    "EMAIL_MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost"
+)
 
 # --- Celery -----------------------------------------------------------------
 # Redis when configured; otherwise kombu's filesystem transport, which needs no
@@ -257,6 +262,12 @@ else:
     # Longer than any countdown we use; reminders come from due dates plus beat.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Email engine (membership/notifications/delivery.py): records per batch task (and
+# per SMTP connection); how long a claim may stay unconfirmed before the sweep
+# reports it as in doubt; the local hour digests go out.
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=100)
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = env.int("NOTIFICATIONS_CLAIM_LEASE_SECONDS", default=600)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -294,6 +305,23 @@ CELERY_BEAT_SCHEDULE = {
     "event-reminders": {
         "task": "events.send_event_reminders",
         "schedule": crontab(minute="*/15"),
+    },
+    # Every 15 minutes: digests for members whose local digest hour (DIGEST_HOUR, in
+    # their time zone, after their quiet hours) has come and who have none yet.
+    "plan-digests": {
+        "task": "notifications.plan_digests",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Every 15 minutes: reminders whose time, from due dates in the database, has come.
+    "plan-reminders": {
+        "task": "notifications.plan_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Every 5 minutes: resume emails a stopped worker or quiet hours left waiting, and
+    # report any claimed by a worker that died mid-send.
+    "delivery-sweep": {
+        "task": "notifications.sweep",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

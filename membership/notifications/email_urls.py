@@ -1,0 +1,13 @@
+"""Email pages: a member's email settings, the one-click unsubscribe, and the record
+of delivery runs for the facilitation team."""
+
+from django.urls import path
+
+from . import email_views
+
+app_name = "email"
+
+urlpatterns = [
+    path("email/settings/", email_views.email_settings, name="settings"),
+    path("email/unsubscribe/<str:token>/", email_views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,1 @@
+"""Email for each new item, for members who chose it, and announcements."""
