@@ -130,3 +130,44 @@ def test_records_held_for_quiet_hours_wait_for_the_sweep(db, smtp_server):
     with time_machine.travel(later + timedelta(minutes=1)):
         delivery.sweep()
     assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_batch_costs_one_read_and_one_write_per_email(
+    db, smtp_server, size, django_assert_num_queries
+):
+    people = UserFactory.create_batch(size)
+    _plan(people)
+    ids = list(DeliveryRecord.objects.values_list("pk", flat=True))
+
+    # The records (with their people), then one statement per email that marks the
+    # previous one sent and claims the next, then the last one marked sent.
+    with django_assert_num_queries(1 + size + 1):
+        result = delivery.send_batch(ids)
+
+    assert result.sent == size == len(smtp_server.messages)
+
+
+class _Killed(BaseException):
+    """Stands for the process dying mid-send (not an Exception: nothing catches it)."""
+
+
+def test_a_process_dying_mid_send_leaves_only_that_one_record_claimed(db, smtp_server, monkeypatch):
+    people = UserFactory.create_batch(5)
+    _plan(people)
+    from django.core.mail.backends.smtp import EmailBackend
+
+    real_send, calls = EmailBackend.send_messages, []
+
+    def dying_send(self, messages):
+        calls.append(1)
+        if len(calls) == 3:
+            raise _Killed
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", dying_send)
+    with pytest.raises(_Killed):
+        delivery.send_batch(DeliveryRecord.objects.values_list("pk", flat=True))
+
+    statuses = list(DeliveryRecord.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [Status.SENT, Status.SENT, Status.CLAIMED, Status.PENDING, Status.PENDING]
