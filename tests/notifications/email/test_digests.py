@@ -23,7 +23,6 @@ from .digest_world import (
     TUESDAY_DIGEST,
     WEDNESDAY_DIGEST,
     at,
-    email_settings,
     html_of,
     messages_to,
     on_daily,
@@ -79,7 +78,9 @@ def test_a_daily_digest_tells_each_member_what_is_new_in_their_communities(
     run_digests(TUESDAY_DIGEST, django_capture_on_commit_callbacks)
 
     [message] = messages_to(smtp_server, dana)
-    assert message["Subject"].endswith("Your daily digest: 2 new threads in Safer Prescribing and more")
+    assert message["Subject"].endswith(
+        "Your daily digest: 2 new threads in Safer Prescribing and more"
+    )
     text, html = text_of(message), html_of(message)
     for title in ("Tapering plans that worked", "Naloxone kits in clinic", "Night shift handover"):
         assert title in text and title in html
