@@ -465,6 +465,7 @@ def _digest_for(record: DeliveryRecord, content: _BatchContent) -> Digest | None
     closed_groups = content.closed_groups.get(user_id, set())
     digest = Digest()
     sections = []
+    listed_items: set[int] = set()
     for community_id, membership in sorted(
         mine.items(), key=lambda pair: (pair[1].community.name.lower(), pair[0])
     ):
@@ -525,7 +526,9 @@ def _digest_for(record: DeliveryRecord, content: _BatchContent) -> Digest | None
                 featured = item.is_featured and any(
                     _in(moment, since, until) for moment in content.featured_at.get(item.pk, [])
                 )
-                if _in(arrived, since, until) or featured:
+                # An item shared into two of the member's communities is listed once.
+                if (_in(arrived, since, until) or featured) and item.pk not in listed_items:
+                    listed_items.add(item.pk)
                     lines.append(
                         ItemLine(
                             title=item.title,
