@@ -496,3 +496,20 @@ def test_planning_is_a_few_queries_whatever_the_number_of_members(community):
     # Zones, one select per (kind, period) group of zones, then plan()'s run,
     # one INSERT, a count and an update, inside savepoints: the same for 43 as for 3.
     assert few == (3, 12) and many == (43, 12)
+
+
+def test_an_item_shared_into_two_of_my_communities_is_listed_once(
+    community, ward, writer, smtp_server, django_capture_on_commit_callbacks
+):
+    from knowledge.models import ItemShare
+
+    reader = on_daily(member(community))
+    MembershipFactory(user=reader, community=ward)
+    with at(MONDAY_AFTERNOON):
+        item = make_item(ward, title="Handover checklist")
+        ItemShare.objects.create(item=item, community=community, shared_by=writer)
+        start_thread(community, writer, "Tapering plans that worked")
+
+    run_digests(TUESDAY_DIGEST, django_capture_on_commit_callbacks)
+
+    assert text_of(messages_to(smtp_server, reader)[0]).count("Handover checklist") == 1
