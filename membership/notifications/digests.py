@@ -306,7 +306,7 @@ def _load(records: list[DeliveryRecord], kind: str) -> _BatchContent | None:
             created_at__lt=until_max,
         )
         .filter(Q(created_at__gte=since_min) | Q(last_activity_at__gte=since_min))
-        .select_related("group", "author", "community")
+        .select_related("group", "author")
         .order_by("created_at", "pk")
     )
     threads_by_community: dict[int, list] = defaultdict(list)
