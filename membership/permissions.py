@@ -1122,3 +1122,81 @@ def may_see_delivery_runs(user) -> bool:
 
 def may_manage_own_email(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
+
+
+# --- email delivery: digests for a batch of members ---------------------------
+# A digest batch holds a hundred members; these answer the thread, working-group and
+# knowledge questions above for all of them at once (one query each, or none), by
+# the same rules as may_read_thread and items_readable_by.
+
+
+def communities_granting_each_perm(user_ids, perms) -> dict[str, dict[int, set[int]]]:
+    """communities_granting_each for several permissions in one query:
+    {perm: {user id: community ids}}."""
+    granted: dict[str, dict[int, set[int]]] = {perm: {} for perm in perms}
+    rows = CommunityUserObjectPermission.objects.filter(
+        user_id__in=user_ids,
+        user__is_active=True,
+        permission__codename__in=list(perms),
+        content_object__status=Community.Status.ACTIVE,
+    ).values_list("permission__codename", "user_id", "content_object_id")
+    for codename, user_id, community_id in rows:
+        granted[codename].setdefault(user_id, set()).add(community_id)
+    return granted
+
+
+def closed_groups_of_each(user_ids, community_ids) -> dict[int, set[int]]:
+    """For each of these users, the closed working groups (in these communities)
+    they belong to: the only closed groups whose threads they may read, unless they
+    moderate the community."""
+    groups: dict[int, set[int]] = {}
+    rows = WorkingGroupMember.objects.filter(
+        user_id__in=user_ids, group__community_id__in=community_ids, group__is_closed=True
+    ).values_list("user_id", "group_id")
+    for user_id, group_id in rows:
+        groups.setdefault(user_id, set()).add(group_id)
+    return groups
+
+
+def thread_listable_to_member(
+    thread: Thread,
+    *,
+    readable_community_ids: set[int],
+    closed_group_ids: set[int],
+    moderated_community_ids: set[int],
+) -> bool:
+    """may_read_thread for a batch, as lists and digests show it: a readable
+    community, never hidden or deleted (not even to moderators), and a closed working
+    group's threads only to its members and the community's moderators.
+    `thread.group` must be loaded (select_related)."""
+    if thread.community_id not in readable_community_ids:
+        return False
+    if thread.is_hidden or thread.deleted_at is not None:
+        return False
+    if thread.group_id is None or not thread.group.is_closed:
+        return True
+    return thread.group_id in closed_group_ids or thread.community_id in moderated_community_ids
+
+
+def published_items_through(community_ids) -> QuerySet:
+    """Published knowledge items homed in, or shared into, any of these communities.
+
+    By items_readable_by's rule a member who may read community C may read every
+    published item homed in or shared into C; drafts and items in review never
+    appear here. Narrow per member with item_readable_through."""
+    KnowledgeItem, ItemShare = _knowledge_models()
+    community_ids = list(community_ids)
+    return KnowledgeItem.objects.filter(status=KnowledgeItem.Status.PUBLISHED).filter(
+        Q(community_id__in=community_ids)
+        | Q(Exists(ItemShare.objects.filter(item=OuterRef("pk"), community_id__in=community_ids)))
+    )
+
+
+def item_readable_through(
+    item_community_id: int, share_community_ids, readable_community_ids: set[int]
+) -> bool:
+    """A published item is readable by a member who may read its home community or
+    a community it was shared into (items_readable_by, for one row of a batch)."""
+    return item_community_id in readable_community_ids or bool(
+        set(share_community_ids) & readable_community_ids
+    )
