@@ -99,7 +99,7 @@ def _may_record_in(person, community: Community) -> bool:
 
 
 def _build(records, *, kind: str) -> dict[int, Email | None]:
-    """At most eight queries for any number of records: attendance, downloads (with
+    """At most seven queries for any number of records: attendance, downloads (with
     item authors and shares), the recipients' permissions, and their stories."""
     attendance_of = ids_in(records, "attendance:")
     download_of = ids_in(records, "download:")

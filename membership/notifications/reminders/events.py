@@ -174,8 +174,9 @@ def _build_going(records, *, kind: str) -> dict[int, Email | None]:
             response=Rsvp.Response.GOING,
         ).values_list("occurrence_id", "user_id")
     )
-    # After this, the hour reminder says it (and a day reminder held back by quiet
-    # hours must not arrive next to it, or after the meeting began).
+    # Nothing once the meeting has begun; and no day reminder once the hour reminder
+    # is due (a late reply, or a day reminder held back by quiet hours, would
+    # otherwise arrive next to it).
     latest_start = now + HOUR_LEAD + BEAT_INTERVAL if kind == DAY else now
     emails: dict[int, Email | None] = {}
     for record in records:
@@ -203,7 +204,8 @@ def _build_going(records, *, kind: str) -> dict[int, Email | None]:
 
 @delivery.register(DAY)
 def build_day_reminders(records) -> dict[int, Email | None]:
-    """Four queries for any number of records (see _build_going)."""
+    """Three queries for any number of records: the meetings, the recipients'
+    permissions, their replies."""
     return _build_going(records, kind=DAY)
 
 

@@ -315,3 +315,19 @@ def test_builders_use_the_same_queries_for_3_and_30_records(
 
     assert all(email is not None for email in few.values())
     assert all(email is not None for email in many.values())
+
+
+def test_titles_are_escaped_in_html_and_plain_in_text(
+    community, core, start, smtp_server, django_capture_on_commit_callbacks
+):
+    meeting = meeting_of(make_event(community, core, starts_at=start, title="<b>Huddle</b> & co"))
+    going = _member(community)
+    events.rsvp_set(occurrence=meeting, user=going, response="going")
+
+    beat(reminders, start - timedelta(hours=23), django_capture_on_commit_callbacks)
+
+    message = smtp_server.messages[0]
+    assert "&lt;b&gt;Huddle&lt;/b&gt; &amp; co" in html_of(message)
+    assert "<b>Huddle" not in html_of(message)
+    assert "<b>Huddle</b> & co" in text_of(message)
+    assert "<b>Huddle</b> & co" in message["Subject"]
