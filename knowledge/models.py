@@ -10,6 +10,7 @@ The glossary's models live in glossary_models.py.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -150,6 +151,29 @@ class ItemShare(models.Model):
 
     def __str__(self):
         return f"{self.item_id} shared into {self.community_id}"
+
+
+class ItemDownload(models.Model):
+    """A signed-in member's first download of an item (any version): what the "did
+    you apply it?" prompts 30 and 90 days later start from. Later downloads change
+    nothing, so a member is asked about an item once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="item_downloads"
+    )
+    item = models.ForeignKey(KnowledgeItem, on_delete=models.CASCADE, related_name="downloads")
+    downloaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("download by a member")
+        verbose_name_plural = _("downloads by members")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "item"], name="item_download_once_per_member")
+        ]
+        indexes = [models.Index(fields=["downloaded_at"])]
+
+    def __str__(self):
+        return f"{self.item_id} downloaded by {self.user_id}"
 
 
 # The glossary's models, registered with this app.

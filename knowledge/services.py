@@ -21,7 +21,7 @@ from membership.models import Notification, User
 from membership.notifications.services import notify
 
 from .files import original_name, validate_upload
-from .models import ItemShare, KnowledgeItem
+from .models import ItemDownload, ItemShare, KnowledgeItem
 
 Kind = KnowledgeItem.Kind
 Status = KnowledgeItem.Status
@@ -299,3 +299,14 @@ def item_count_view(*, item: KnowledgeItem) -> None:
 
 def item_count_download(*, item: KnowledgeItem) -> None:
     KnowledgeItem.objects.filter(pk=item.pk).update(download_count=F("download_count") + 1)
+
+
+def item_download_record(*, item: KnowledgeItem, user) -> None:
+    """Keep a signed-in member's first download of the item (the "did you apply
+    it?" reminders start from it). Idempotent: later downloads change nothing."""
+    if not user.is_authenticated:
+        return
+    ItemDownload.objects.bulk_create(
+        [ItemDownload(item=item, user=user, downloaded_at=timezone.now())],
+        ignore_conflicts=True,
+    )

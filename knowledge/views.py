@@ -52,7 +52,9 @@ def _add_service_error(form, error: ValidationError) -> None:
 
 
 def _count_once(request, item: KnowledgeItem, what: str) -> bool:
-    """Count a reader once per session per item; never robots. Who read is not kept."""
+    """Count a reader once per session per item; never robots. The count does not say
+    who (a signed-in member's first download is kept apart, for their own "did you
+    apply it?" reminders: services.item_download_record)."""
     agent = request.headers.get("User-Agent", "")
     if not agent or BOT_AGENTS.search(agent):
         return False
@@ -156,6 +158,7 @@ def download(request, item_id):
         raise Http404
     if _count_once(request, item, "downloaded"):
         services.item_count_download(item=item)
+    services.item_download_record(item=item, user=request.user)
     return serve_file(
         stored_name=item.file.name,
         filename=download_filename(item.title, item.file.name, item.file_name),
@@ -429,6 +432,7 @@ def version_download(request, item_id, item_version_id):
     version = _version(item, item_version_id)
     if not version.file:
         raise Http404
+    services.item_download_record(item=item, user=request.user)
     return serve_file(
         # History keeps the stored name as text (the file itself is never deleted).
         stored_name=str(version.file),

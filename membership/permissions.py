@@ -1199,4 +1199,47 @@ def item_readable_through(
     a community it was shared into (items_readable_by, for one row of a batch)."""
     return item_community_id in readable_community_ids or bool(
         set(share_community_ids) & readable_community_ids
+# --- email reminders: the single-user questions, for a batch of recipients
+# A reminder builder asks the questions above (may_read_event, may_rsvp,
+# may_update_action, may_read_item, may_record_value_story) for each recipient at send
+# time. prefetch_for_each loads every recipient's grants on the communities involved
+# in one query first, so those questions cost no further query and follow the same
+# rules.
+
+
+def prefetch_for_each(users, communities) -> None:
+    """Load each of these users' permissions on these communities in one query.
+
+    `users` may hold several instances of one person (one per delivery record): each
+    instance gets its own cache."""
+    users = [user for user in users if user.is_authenticated and not is_platform_admin(user)]
+    community_ids = {community.pk for community in communities}
+    if not users or not community_ids:
+        return
+    found: dict[int, dict[int, set[str]]] = {
+        user.pk: {pk: set() for pk in community_ids} for user in users
+    }
+    rows = CommunityUserObjectPermission.objects.filter(
+        user_id__in=found.keys(), content_object_id__in=community_ids
+    ).values_list("user_id", "content_object_id", "permission__codename")
+    for user_id, community_id, codename in rows:
+        found[user_id][community_id].add(codename)
+    for user in users:
+        _cache(user).update({pk: frozenset(codenames) for pk, codenames in found[user.pk].items()})
+
+
+def memberships_that_may_participate() -> QuerySet[Membership]:
+    """Memberships whose member may take part in their community now (reply, RSVP):
+    active people in active communities that grant them PARTICIPATE. For planning
+    nudges to many members at once; the send still asks the single-user question."""
+    return Membership.objects.filter(
+        user__is_active=True, community__status=Community.Status.ACTIVE
+    ).filter(
+        Exists(
+            CommunityUserObjectPermission.objects.filter(
+                content_object=OuterRef("community"),
+                user=OuterRef("user"),
+                permission__codename=Perm.PARTICIPATE,
+            )
+        )
     )

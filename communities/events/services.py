@@ -673,14 +673,14 @@ def action_set_status(*, action: Action, actor: User, status: str) -> Action:
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
-    """Remind everyone going to a meeting in the next 24 hours, once per person.
+    """Remind everyone going to a meeting in the next 24 hours in the app, once per
+    person. (The reminder emails, a day and an hour before, are planned by
+    membership/notifications/reminders/events.py through the email engine.)
 
-    The ReminderSent row is claimed (unique per person and meeting) before the
-    notification is written and the email queued, so running this again, or twice
-    at once, sends nothing new. Returns how many reminders went out.
+    The ReminderSent row is claimed (unique per person and meeting) with the
+    notification, so running this again, or twice at once, adds nothing. Returns how
+    many reminders were written.
     """
-    from .tasks import send_reminder_email
-
     now = now or timezone.now()
     due = (
         Rsvp.objects.filter(
@@ -708,7 +708,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
             continue
         try:
             with transaction.atomic():
-                reminder = ReminderSent.objects.create(occurrence=occurrence, user=rsvp.user)
+                ReminderSent.objects.create(occurrence=occurrence, user=rsvp.user)
                 notify(
                     [rsvp.user],
                     kind=Notification.Kind.EVENT_REMINDER,
@@ -717,7 +717,6 @@ def reminders_send(*, now: datetime | None = None) -> int:
                     url=occurrence.get_absolute_url(),
                     community=community,
                 )
-                send_reminder_email.delay_on_commit(reminder_id=reminder.pk)
         except IntegrityError:
             continue  # someone else's run claimed it first
         sent += 1

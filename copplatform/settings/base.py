@@ -300,8 +300,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "knowledge.notify_reviews_due",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Every 15 minutes: in-app and email reminders to those going to a meeting in the
-    # next 24 hours (each person once per meeting).
+    # Every 15 minutes: in-app reminders to those going to a meeting in the next 24
+    # hours (each person once per meeting). Reminder emails are planned by
+    # "plan-reminders" below.
     "event-reminders": {
         "task": "events.send_event_reminders",
         "schedule": crontab(minute="*/15"),
