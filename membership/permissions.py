@@ -1154,7 +1154,11 @@ def communities_facilitated_by_each(user_ids) -> dict[int, set[int]]:
         )
     )
     admins = {pk for pk, superuser, _role in people if superuser}
-    team = {pk for pk, superuser, role in people if not superuser and role == User.PlatformRole.FACILITATOR}
+    team = {
+        pk
+        for pk, superuser, role in people
+        if not superuser and role == User.PlatformRole.FACILITATOR
+    }
     result: dict[int, set[int]] = {pk: set() for pk in admins | team}
     if admins:
         every = set(

@@ -65,9 +65,7 @@ def readers(user_ids: Iterable[int], now: datetime, *, weekday: int | None = Non
     ids = set(user_ids)
     if not ids:
         return {}
-    people = User.objects.filter(pk__in=ids, is_active=True).select_related(
-        "notification_settings"
-    )
+    people = User.objects.filter(pk__in=ids, is_active=True).select_related("notification_settings")
     found = {}
     for person in people:
         row = getattr(person, "notification_settings", None)

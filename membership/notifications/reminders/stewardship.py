@@ -73,9 +73,7 @@ def _due_to_stewards(
 def _granted(records, perm: str) -> dict[int, set[int]]:
     """{user id: community ids where they hold `perm`} for the records' people who
     still want reminders. One query."""
-    return communities_granting_each(
-        {r.user_id for r in records if wants_reminders(r.user)}, perm
-    )
+    return communities_granting_each({r.user_id for r in records if wants_reminders(r.user)}, perm)
 
 
 def _may(granted: dict[int, set[int]], record, community_id: int | None = None) -> bool:
@@ -199,9 +197,7 @@ def build_unanswered(records) -> dict:
                 "questions": found,
                 "count": len(found),
                 "days": settings.NOTIFICATIONS_UNANSWERED_DAYS,
-                "discussions_url": absolute_url(
-                    reverse("discussions:list", args=[community.slug])
-                ),
+                "discussions_url": absolute_url(reverse("discussions:list", args=[community.slug])),
             },
             SCOPE,
         )

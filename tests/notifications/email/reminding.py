@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from membership.models import DeliveryRecord, NotificationSettings
+from membership.models import DeliveryRecord, DeliveryRun, NotificationSettings
 from membership.notifications import delivery
 from membership.notifications.models import NewsKind, all_news_kinds
 
@@ -75,3 +75,13 @@ def builder_queries(kind: str, when: datetime, first: int = 3) -> tuple[int, int
                 delivery._message(r, emails[r.pk])
         assert len(rendering) == 0, [q["sql"] for q in rendering.captured_queries]
     return len(few), len(many)
+
+
+def planner_queries(planner, when: datetime) -> tuple[int, int]:
+    """(how many were planned, queries spent) for one beat, then forgets the records
+    so the next measurement plans them afresh."""
+    with time_machine.travel(when, tick=False), CaptureQueriesContext(connection) as spent:
+        planned = planner(when)
+    DeliveryRecord.objects.all().delete()
+    DeliveryRun.objects.all().delete()
+    return planned, len(spent)

@@ -13,13 +13,18 @@ from membership.models import DeliveryRecord, Membership, User
 from membership.notifications.reminders import at_risk
 
 from ...discussions.factories import ThreadFactory
-from ...factories import CommunityFactory, FacilitatorAssignmentFactory, MembershipFactory
-from ...factories import UserFactory
+from ...factories import (
+    CommunityFactory,
+    FacilitatorAssignmentFactory,
+    MembershipFactory,
+    UserFactory,
+)
 from .reminding import (
     at,
     builder_queries,
     opt_out_of_reminders,
     plan_only,
+    planner_queries,
     recipients,
     run,
     send_pending,
@@ -149,3 +154,15 @@ def test_at_risk_builder_spends_the_same_queries_for_3_and_30(db):
 
     # Who facilitates what (2), the thresholds (1), the dashboard's signals (6).
     assert few == many == 9
+
+
+def test_planning_spends_the_same_queries_for_3_and_30_facilitators(db):
+    for _ in range(3):
+        _facilitator(CommunityFactory())
+    few_planned, few = planner_queries(at_risk.plan, at(MONDAY, 8))
+    for _ in range(27):
+        _facilitator(CommunityFactory(), CommunityFactory())
+    many_planned, many = planner_queries(at_risk.plan, at(MONDAY, 8))
+
+    assert (few_planned, many_planned) == (3, 30)
+    assert few == many

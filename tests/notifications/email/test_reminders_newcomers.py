@@ -5,6 +5,7 @@ import pytest
 import time_machine
 
 from communities.models import Community
+from facilitation.models import RiskThresholds
 from membership import services as membership_services
 from membership.models import DeliveryRecord, Membership, OnboardingStep
 from membership.notifications.reminders import newcomers
@@ -17,6 +18,7 @@ from .reminding import (
     builder_queries,
     opt_out_of_reminders,
     plan_only,
+    planner_queries,
     recipients,
     run,
     send_pending,
@@ -197,3 +199,23 @@ def test_quiet_builder_spends_the_same_queries_for_3_and_30(db):
     few, many = builder_queries(newcomers.QUIET, at("2026-12-07", 9))
 
     assert few == many == 5
+
+
+def _communities_with_a_newcomer_and_a_quiet_member(n):
+    for _ in range(n):
+        community = _community_with_steps(at("2026-06-01", 9))
+        with time_machine.travel(at("2026-06-01", 9), tick=False):
+            quiet = MembershipFactory(community=community).user
+            ThreadFactory(community=community, author=quiet)
+        _join(community, at("2026-12-01", 10))
+
+
+def test_planning_spends_the_same_queries_for_3_and_30_communities(db):
+    RiskThresholds.current()  # made once, on first use
+    _communities_with_a_newcomer_and_a_quiet_member(3)
+    few_planned, few = planner_queries(newcomers.plan, at("2026-12-07", 9))
+    _communities_with_a_newcomer_and_a_quiet_member(27)
+    many_planned, many = planner_queries(newcomers.plan, at("2026-12-07", 9))
+
+    assert (few_planned, many_planned) == (6, 60)
+    assert few == many

@@ -9,21 +9,27 @@ import time_machine
 
 from communities.discussions import services as discussions
 from communities.models import Charter, Community, Thread
+from facilitation.models import RiskThresholds
 from knowledge import services as knowledge_services
 from knowledge.tasks import notify_reviews_due
 from membership import services as membership_services
-from membership.models import DeliveryRecord, JoinRequest, Membership, Notification
+from membership.models import DeliveryRecord, Membership, Notification
 from membership.notifications.reminders import plan_reminders, stewardship
 
 from ...discussions.factories import PostFactory, ThreadFactory
-from ...factories import CommunityFactory, FacilitatorAssignmentFactory, MembershipFactory
-from ...factories import UserFactory
+from ...factories import (
+    CommunityFactory,
+    FacilitatorAssignmentFactory,
+    MembershipFactory,
+    UserFactory,
+)
 from ...knowledge.factories import make_item
 from .reminding import (
     at,
     builder_queries,
     opt_out_of_reminders,
     plan_only,
+    planner_queries,
     recipients,
     run,
     send_pending,
@@ -295,9 +301,7 @@ def test_knowledge_review_due_emails_moderators_once_per_item_and_due_date(
     # The in-app notification is still made, beside the email.
     with time_machine.travel(at("2026-12-09", 9, 5), tick=False):
         notify_reviews_due()
-    assert Notification.objects.filter(kind=Notification.Kind.REVIEW_DUE).count() == len(
-        moderators
-    )
+    assert Notification.objects.filter(kind=Notification.Kind.REVIEW_DUE).count() == len(moderators)
 
     # Reviewed, then due again a year later: a new email.
     with time_machine.travel(at("2026-12-10", 9), tick=False):
@@ -342,3 +346,27 @@ def test_beat_plans_stewardship_reminders(world, smtp_server, django_capture_on_
     _ask(community, at("2026-12-07", 10))
     assert run(plan_reminders, at("2026-12-09", 11), django_capture_on_commit_callbacks) >= 2
     assert {r.kind for r in DeliveryRecord.objects.all()} >= {stewardship.JOIN_REQUESTS}
+
+
+def _stewarded_communities(n):
+    """Communities each with everything due: a request waiting, a question
+    unanswered, the charter and an item overdue for review."""
+    for _ in range(n):
+        with time_machine.travel(SET_UP, tick=False):
+            community = CommunityFactory(join_policy=Community.JoinPolicy.REQUEST)
+            MembershipFactory(community=community, level=Level.CORE)
+            ThreadFactory(community=community, kind=Thread.Kind.QUESTION)
+        _ask(community, at("2026-12-01", 10))
+        _item_due(community, at("2026-12-01", 9))
+        _reviewed(community, at("2025-01-01", 9))
+
+
+def test_planning_spends_the_same_queries_for_3_and_30_communities(db):
+    RiskThresholds.current()  # made once, on first use
+    _stewarded_communities(3)
+    few_planned, few = planner_queries(stewardship.plan, at("2026-12-07", 9))
+    _stewarded_communities(27)
+    many_planned, many = planner_queries(stewardship.plan, at("2026-12-07", 9))
+
+    assert many_planned == 10 * few_planned
+    assert few == many
