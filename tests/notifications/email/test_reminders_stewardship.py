@@ -2,7 +2,7 @@
 knowledge reviews due. Driven by the clock (time_machine), delivered to a real local
 SMTP server."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
@@ -13,7 +13,8 @@ from facilitation.models import RiskThresholds
 from knowledge import services as knowledge_services
 from knowledge.tasks import notify_reviews_due
 from membership import services as membership_services
-from membership.models import DeliveryRecord, Membership, Notification
+from membership.models import DeliveryRecord, Membership, Notification, NotificationSettings
+from membership.notifications import delivery
 from membership.notifications.reminders import plan_reminders, stewardship
 
 from ...discussions.factories import PostFactory, ThreadFactory
@@ -127,6 +128,32 @@ def test_join_requests_skip_those_who_opted_out_or_lost_the_right(world, smtp_se
     result = send_pending(stewardship.JOIN_REQUESTS, at("2026-12-09", 11, 10))
 
     assert result.skipped == 1 and not smtp_server.messages
+
+
+def test_quiet_hours_hold_a_reminder_until_they_end(
+    world, smtp_server, django_capture_on_commit_callbacks
+):
+    community, people = world
+    _ask(community, at("2026-12-07", 10))
+    NotificationSettings.objects.create(
+        user=people["core"], quiet_start=time(9), quiet_end=time(12)
+    )
+
+    assert (
+        run(
+            stewardship.plan_join_requests,
+            at("2026-12-09", 10, 15),
+            django_capture_on_commit_callbacks,
+        )
+        == 2
+    )
+    assert recipients(smtp_server) == [people["facilitator"].email]
+    with time_machine.travel(at("2026-12-09", 11, 55), tick=False):
+        delivery.sweep()
+    assert len(smtp_server.messages) == 1
+    with time_machine.travel(at("2026-12-09", 12, 5), tick=False):
+        delivery.sweep()
+    assert recipients(smtp_server) == _emails(people["core"], people["facilitator"])
 
 
 def test_join_requests_builder_spends_the_same_queries_for_3_and_30(db):
