@@ -1127,7 +1127,8 @@ def may_manage_own_email(user) -> bool:
 # --- reminders: who looks after what, for many communities at once -----------------
 # Stewardship reminders (join requests waiting, reviews due, the weekly at-risk
 # summary) are planned for every community at once: these answer the single-community
-# questions above (users_who_may, communities_facilitated_by) for lists, in one query.
+# questions above (users_who_may, communities_facilitated_by) for lists, each in a
+# constant number of queries.
 
 
 def users_granted_each(community_ids, perm: str) -> dict[int, set[int]]:

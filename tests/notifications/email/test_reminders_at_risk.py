@@ -11,6 +11,7 @@ from facilitation.models import RiskThresholds, WorkLogEntry
 from membership import services as membership_services
 from membership.models import DeliveryRecord, Membership, User
 from membership.notifications.reminders import at_risk
+from membership.permissions import communities_facilitated_by, communities_facilitated_by_each
 
 from ...discussions.factories import ThreadFactory
 from ...factories import (
@@ -166,3 +167,20 @@ def test_planning_spends_the_same_queries_for_3_and_30_facilitators(db):
 
     assert (few_planned, many_planned) == (3, 30)
     assert few == many
+
+
+def test_the_batch_answer_matches_the_dashboard_for_each_person(db):
+    assigned, elsewhere = CommunityFactory(), CommunityFactory()
+    facilitator = _facilitator(assigned)
+    admin = UserFactory(is_superuser=True)
+    with time_machine.travel(SET_UP, tick=False):
+        member = MembershipFactory(community=assigned, level=Membership.Level.CORE).user
+    people = [facilitator, admin, member]
+
+    answer = communities_facilitated_by_each([person.pk for person in people])
+
+    for person in people:
+        expected = set(communities_facilitated_by(person).values_list("pk", flat=True))
+        assert answer.get(person.pk, set()) == expected
+    assert answer[admin.pk] == {assigned.pk, elsewhere.pk}
+    assert member.pk not in answer
