@@ -1243,3 +1243,52 @@ def memberships_that_may_participate() -> QuerySet[Membership]:
             )
         )
     )
+# --- reminders: who looks after what, for many communities at once -----------------
+# Stewardship reminders (join requests waiting, reviews due, the weekly at-risk
+# summary) are planned for every community at once: these answer the single-community
+# questions above (users_who_may, communities_facilitated_by) for lists, each in a
+# constant number of queries.
+
+
+def users_granted_each(community_ids, perm: str) -> dict[int, set[int]]:
+    """For each of these active communities, the active users holding `perm` there."""
+    granted: dict[int, set[int]] = {}
+    rows = CommunityUserObjectPermission.objects.filter(
+        content_object_id__in=community_ids,
+        content_object__status=Community.Status.ACTIVE,
+        user__is_active=True,
+        permission__codename=perm,
+    ).values_list("content_object_id", "user_id")
+    for community_id, user_id in rows:
+        granted.setdefault(community_id, set()).add(user_id)
+    return granted
+
+
+def communities_facilitated_by_each(user_ids) -> dict[int, set[int]]:
+    """For each of these users, the communities on their dashboard (as
+    communities_facilitated_by): every active one for platform admins, the active
+    ones they are assigned to for facilitators, none for anyone else."""
+    people = list(
+        User.objects.filter(pk__in=user_ids, is_active=True).values_list(
+            "pk", "is_superuser", "platform_role"
+        )
+    )
+    admins = {pk for pk, superuser, _role in people if superuser}
+    team = {
+        pk
+        for pk, superuser, role in people
+        if not superuser and role == User.PlatformRole.FACILITATOR
+    }
+    result: dict[int, set[int]] = {pk: set() for pk in admins | team}
+    if admins:
+        every = set(
+            Community.objects.filter(status=Community.Status.ACTIVE).values_list("pk", flat=True)
+        )
+        for pk in admins:
+            result[pk] = set(every)
+    rows = FacilitatorAssignment.objects.filter(
+        user_id__in=team, community__status=Community.Status.ACTIVE
+    ).values_list("user_id", "community_id")
+    for user_id, community_id in rows:
+        result[user_id].add(community_id)
+    return result
