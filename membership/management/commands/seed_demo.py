@@ -266,6 +266,7 @@ DEMO_SEEDERS = [
     "facilitation.coordination.demo",
     "facilitation.dashboard.demo",
     "facilitation.reports.demo",
+    "membership.notifications.settings_demo",
 ]
 
 
