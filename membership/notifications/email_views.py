@@ -58,9 +58,10 @@ def email_resume(request):
 
 @csrf_exempt  # RFC 8058: mail clients POST with no session; the signed token is the proof
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
+def unsubscribe(request, unsubscribe_token):
     """GET asks for confirmation (link scanners follow GETs); POST unsubscribes, from
     our own button or a mail client's one-click List-Unsubscribe-Post."""
+    token = unsubscribe_token
     found = preferences.read_unsubscribe_token(token)
     person = User.objects.filter(pk=found[0], is_active=True).first() if found else None
     if person is None:
