@@ -1,5 +1,7 @@
 """Reads for the notification centre: one query per page, whatever its length."""
 
+from datetime import datetime
+
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -29,7 +31,7 @@ def unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).count()
 
 
-def unread_count_and_email_failure(*, user: User) -> tuple[int, object]:
+def unread_count_and_email_failure(*, user: User) -> tuple[int, datetime | None]:
     """The unread count and, folded into the same query, since when the member's
     address has been refused (None if it works): the centre shows both."""
     unread = (

@@ -1,6 +1,7 @@
 """Demo email settings, called by `seed_demo`: a few people with varied choices so
 the settings page, the failing-address notice and the planners have something to
-show. Idempotent: each row is set to the same values on every run."""
+show. Idempotent: the same rows get the same choices on every run (the failing
+address is dated three days before the latest run)."""
 
 from datetime import time, timedelta
 
