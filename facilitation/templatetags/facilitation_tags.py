@@ -16,3 +16,8 @@ def may_see_dashboard(user) -> bool:
 @register.filter
 def may_see_reports(user) -> bool:
     return permissions.may_see_reports(user)
+
+
+@register.filter
+def may_see_delivery_runs(user) -> bool:
+    return permissions.may_see_delivery_runs(user)

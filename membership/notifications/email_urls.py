@@ -9,5 +9,7 @@ app_name = "email"
 
 urlpatterns = [
     path("email/settings/", email_views.email_settings, name="settings"),
-    path("email/unsubscribe/<str:token>/", email_views.unsubscribe, name="unsubscribe"),
+    path("email/settings/resume/", email_views.email_resume, name="resume"),
+    path("email/unsubscribe/<str:unsubscribe_token>/", email_views.unsubscribe, name="unsubscribe"),
+    path("email/runs/", email_views.delivery_runs, name="runs"),
 ]

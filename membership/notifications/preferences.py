@@ -3,14 +3,19 @@ signed one-click unsubscribe every email carries."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core import signing
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils.translation import gettext as _
 
-from membership.models import Membership
+from membership.models import Membership, User
 
 from .models import Frequency, NewsKind, NotificationSettings
 
@@ -114,3 +119,124 @@ def unsubscribe_apply(*, user, scope: str) -> None:
             )
             Membership.objects.filter(user=user).update(announcement_email=False)
         row.save()
+
+
+# --- the email settings page --------------------------------------------------------
+
+
+def email_settings_memberships(*, user) -> list[Membership]:
+    """The member's memberships with their communities, by community name: the rows
+    of the per-community table (one query however many there are)."""
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("community")
+        .order_by(Lower("community__name"), "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CommunityEmailChoice:
+    """What the member chose for one of their memberships."""
+
+    membership_id: int
+    frequency: str  # a Membership.EmailFrequency value; "" follows the overall choice
+    announcement_email: bool
+
+
+def quiet_hours_problem(start: time | None, end: time | None) -> tuple[str, str] | None:
+    """(field, message) if quiet hours are half given or empty; None if they are fine."""
+    if (start is None) != (end is None):
+        field = "quiet_end" if end is None else "quiet_start"
+        return field, _("Give both the start and the end of your quiet hours, or neither.")
+    if start is not None and start == end:
+        return "quiet_end", _("Quiet hours must end at a different time than they start.")
+    return None
+
+
+def _validate_settings(*, frequency, news_kinds, quiet_start, quiet_end, time_zone, communities):
+    from communities.events.services import valid_time_zone
+
+    errors = {}
+    if frequency not in Frequency.values:
+        errors["frequency"] = _("Choose how often we may email you.")
+    if set(news_kinds) - set(NewsKind.values):
+        errors["news_kinds"] = _("Choose what to include from the list.")
+    problem = quiet_hours_problem(quiet_start, quiet_end)
+    if problem:
+        errors[problem[0]] = problem[1]
+    if not valid_time_zone(time_zone):
+        errors["time_zone"] = _("Choose a time zone from the list.")
+    if any(choice.frequency not in Membership.EmailFrequency.values for choice in communities):
+        errors.setdefault("__all__", _("Choose how often each community may email you."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def email_settings_save(
+    *,
+    user: User,
+    frequency: str,
+    news_kinds: Iterable[str],
+    quiet_start: time | None,
+    quiet_end: time | None,
+    time_zone: str,
+    communities: Iterable[CommunityEmailChoice] = (),
+) -> NotificationSettings:
+    """Save a member's email choices: overall, quiet hours and time zone, and for each
+    of their own memberships named in `communities` (others' are left alone).
+
+    Quiet hours are both given or both empty, and differ. A constant number of
+    queries however many memberships. Does not touch a failing address (see
+    email_failure_clear)."""
+    news_kinds = set(news_kinds)
+    communities = list(communities)
+    _validate_settings(
+        frequency=frequency,
+        news_kinds=news_kinds,
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+        time_zone=time_zone,
+        communities=communities,
+    )
+    ordered_kinds = [kind for kind in NewsKind.values if kind in news_kinds]
+    with transaction.atomic():
+        row, _created = NotificationSettings.objects.update_or_create(
+            user=user,
+            defaults={
+                "frequency": frequency,
+                "news_kinds": ordered_kinds,
+                "quiet_start": quiet_start,
+                "quiet_end": quiet_end,
+            },
+        )
+        User.objects.filter(pk=user.pk).update(time_zone=time_zone)
+        user.time_zone = time_zone
+        if communities:
+            # One UPDATE for every membership; the filter on the member means an id
+            # that is not theirs changes nothing.
+            Membership.objects.filter(
+                user=user, pk__in=[choice.membership_id for choice in communities]
+            ).update(
+                email_frequency=Case(
+                    *[When(pk=c.membership_id, then=Value(c.frequency)) for c in communities],
+                    default=F("email_frequency"),
+                ),
+                announcement_email=Case(
+                    *[
+                        When(pk=c.membership_id, then=Value(c.announcement_email))
+                        for c in communities
+                    ],
+                    default=F("announcement_email"),
+                ),
+            )
+    return row
+
+
+def email_failure_clear(*, user) -> bool:
+    """The member says their address works again (or changed it): mail may go to it
+    again. Returns whether it had been marked failing."""
+    return bool(
+        NotificationSettings.objects.filter(user_id=user.pk)
+        .exclude(email_failing_since=None)
+        .update(email_failing_since=None, email_failure="")
+    )

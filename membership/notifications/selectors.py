@@ -1,5 +1,10 @@
 """Reads for the notification centre: one query per page, whatever its length."""
 
+from datetime import datetime
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
 from copplatform.pagination import KeysetPage, keyset_page
 from membership.models import Notification, User
 
@@ -24,3 +29,22 @@ def notification_of(*, user: User, notification_id: int) -> Notification | None:
 
 def unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def unread_count_and_email_failure(*, user: User) -> tuple[int, datetime | None]:
+    """The unread count and, folded into the same query, since when the member's
+    address has been refused (None if it works): the centre shows both."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at=None)
+        .order_by()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(unread=Coalesce(Subquery(unread[:1]), 0))
+        .values_list("unread", "notification_settings__email_failing_since")
+        .first()
+    )
+    return row if row else (0, None)

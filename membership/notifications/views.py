@@ -47,7 +47,14 @@ def _list_context(request, *, cursor=None):
 @login_required
 def notification_list(request):
     cursor = request.GET.get(CURSOR_PARAM)
-    context = _list_context(request, cursor=cursor)
+    page = selectors.notifications_page(user=request.user, cursor=cursor)
+    unread, email_failing_since = selectors.unread_count_and_email_failure(user=request.user)
+    context = {
+        "page": page,
+        "notifications": page.items,
+        "unread_count": unread,
+        "email_failing_since": email_failing_since,
+    }
     # "Show more" asks for the next page's rows only, appended below the others.
     return render_page_or_fragment(
         request,

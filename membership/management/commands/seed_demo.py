@@ -267,6 +267,7 @@ DEMO_SEEDERS = [
     "facilitation.dashboard.demo",
     "facilitation.reports.demo",
     "membership.notifications.demo",
+    "membership.notifications.settings_demo",
 ]
 
 

@@ -16,6 +16,7 @@ from . import (
     coordination,
     dashboard,
     discussions,
+    email,
     events,
     interactions,
     knowledge,
@@ -36,4 +37,5 @@ AREAS = [
     coordination,
     alignment,
     reports,
+    email,
 ]
