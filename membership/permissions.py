@@ -1199,6 +1199,9 @@ def item_readable_through(
     a community it was shared into (items_readable_by, for one row of a batch)."""
     return item_community_id in readable_community_ids or bool(
         set(share_community_ids) & readable_community_ids
+    )
+
+
 # --- email reminders: the single-user questions, for a batch of recipients
 # A reminder builder asks the questions above (may_read_event, may_rsvp,
 # may_update_action, may_read_item, may_record_value_story) for each recipient at send
@@ -1243,6 +1246,8 @@ def memberships_that_may_participate() -> QuerySet[Membership]:
             )
         )
     )
+
+
 # --- reminders: who looks after what, for many communities at once -----------------
 # Stewardship reminders (join requests waiting, reviews due, the weekly at-risk
 # summary) are planned for every community at once: these answer the single-community
