@@ -13,8 +13,9 @@ from .models import Frequency, NewsKind, NotificationSettings
 
 # email -> overall choices
 DEMO_SETTINGS = {
-    # A daily reader who hears from one community the moment something happens.
-    "active@example.org": {"frequency": Frequency.DAILY},
+    # A weekly reader (the digest demo gives them last week's digest) who hears from
+    # one community the moment something happens.
+    "active@example.org": {"frequency": Frequency.WEEKLY},
     # Quiet hours across midnight, and no reminders or nudges.
     "patient@example.org": {
         "frequency": Frequency.WEEKLY,
@@ -22,11 +23,12 @@ DEMO_SETTINGS = {
         "quiet_end": time(7, 30),
         "news_kinds": [kind for kind in NewsKind.values if kind != NewsKind.REMINDERS],
     },
-    # An address the mail server refused: the settings page asks them about it.
-    "peripheral@example.org": {
+    # An address the mail server refused: the settings page asks them about it. The
+    # newcomer, who is in no community yet, so the digest demo's readers still get mail.
+    "newcomer@example.org": {
         "frequency": Frequency.WEEKLY,
         "email_failing_since": None,  # three days before the seeding, set below
-        "email_failure": "550 5.1.1 No such mailbox (peripheral@example.org)",
+        "email_failure": "550 5.1.1 No such mailbox (newcomer@example.org)",
     },
 }
 # (email, community slug) -> membership choices
@@ -37,7 +39,7 @@ DEMO_MEMBERSHIP_EMAIL = {
     ("active@example.org", "diabetes-patient-partners"): {"announcement_email": False},
     ("core@example.org", "ed-flow-leaders"): {"email_frequency": Membership.EmailFrequency.NONE},
 }
-FAILING = "peripheral@example.org"
+FAILING = "newcomer@example.org"
 
 
 def seed(users: dict[str, User], communities: dict) -> None:

@@ -27,7 +27,7 @@ def test_demo_people_get_varied_email_settings_once(db):
 
     rows, memberships = _snapshot()
     assert (rows, memberships) == first
-    assert rows["active@example.org"][0] == "daily"
+    assert rows["active@example.org"][0] == "weekly"
     assert ("active@example.org", "mental-health-peer-support", "instant", True) in memberships
     assert ("active@example.org", "diabetes-patient-partners", "", False) in memberships
     assert (
@@ -35,4 +35,4 @@ def test_demo_people_get_varied_email_settings_once(db):
         and "reminders" not in rows["patient@example.org"][1]
     )
     failing = NotificationSettings.objects.exclude(email_failing_since=None)
-    assert [row.user.email for row in failing] == ["peripheral@example.org"]
+    assert [row.user.email for row in failing] == ["newcomer@example.org"]
