@@ -297,20 +297,35 @@ def test_quiet_hours_hold_the_email_until_the_sweep_after_they_end(
 
 
 def test_a_rolled_back_post_enqueues_nothing(
-    community, people, smtp_server, django_capture_on_commit_callbacks
+    community, people, smtp_server, django_capture_on_commit_callbacks, monkeypatch
 ):
+    planned = []
+    real_plan = instant.plan_instant
+    monkeypatch.setattr(
+        instant, "plan_instant", lambda **kwargs: planned.append(kwargs) or real_plan(**kwargs)
+    )
+
+    def post(title):
+        return services.thread_create(
+            community=community, author=people["author"], kind="discussion", title=title, body="B"
+        )
+
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.thread_create(
-            community=community, author=people["author"], kind="discussion", title="A", body="B"
-        )
+        post("Rolled back")
         raise RuntimeError("the request failed after the thread was saved")
 
-    assert callbacks == []
+    assert callbacks == [] and planned == []
     assert not DeliveryRun.objects.exists() and smtp_server.messages == []
+
+    # The same post, committed, is planned once and sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = post("Committed")
+    assert [call["object_id"] for call in planned] == [thread.pk]
+    assert len(smtp_server.messages) == 2
 
 
 def test_the_hook_costs_the_request_no_query(db, django_assert_num_queries):
