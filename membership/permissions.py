@@ -1134,12 +1134,11 @@ def may_manage_own_email(user) -> bool:
 def closed_group_readers_each(user_ids, groups) -> set[tuple[int, int]]:
     """(user id, group id) pairs: which of these users may read the threads of each
     of these closed working groups, as its members or its community's moderators.
-    Two queries however many users and groups; open groups need no answer (their
-    threads are for the community's readers)."""
+    Two queries however many users and groups (`user_ids` may be a subquery); open
+    groups need no answer (their threads are for the community's readers)."""
     closed = [group for group in groups if group.is_closed]
     if not closed:
         return set()
-    user_ids = list(user_ids)
     pairs = set(
         WorkingGroupMember.objects.filter(
             user_id__in=user_ids, user__is_active=True, group__in=closed

@@ -121,12 +121,14 @@ def _plan(kind: str, run_period: str, due: list[Due], now: datetime) -> int:
     return len(due)
 
 
-def _readable_thread(thread, members: list[Membership]) -> Callable[[Membership], bool]:
+def _readable_thread(thread) -> Callable[[Membership], bool]:
     """Thread readability beyond the community's: a closed working group's threads
-    are for its members and the community's moderators (asked in one batch)."""
+    are for its members and the community's moderators (asked in one batch, for the
+    community's members as a subquery however many they are)."""
     if thread.group_id is None or not thread.group.is_closed:
         return lambda member: True
-    pairs = permissions.closed_group_readers_each([m.user_id for m in members], [thread.group])
+    members = Membership.objects.filter(community_id=thread.community_id).values("user_id")
+    pairs = permissions.closed_group_readers_each(members, [thread.group])
     return lambda member: (member.user_id, thread.group_id) in pairs
 
 
@@ -142,7 +144,7 @@ def _plan_thread(object_id: int, actor_id: int | None, now: datetime) -> int:
     if thread is None:
         return 0
     members = _members_to_email(thread.community_id, exclude=[thread.author_id, actor_id])
-    readable = _readable_thread(thread, members)
+    readable = _readable_thread(thread)
     due = _due(
         members,
         period=f"thread:{thread.pk}",
@@ -179,7 +181,7 @@ def _plan_reply(object_id: int, actor_id: int | None, now: datetime) -> int:
         return 0
     thread = post.thread
     members = _members_to_email(thread.community_id, exclude=[post.author_id, actor_id])
-    readable = _readable_thread(thread, members)
+    readable = _readable_thread(thread)
     due = _due(
         members,
         period=f"post:{post.pk}",
@@ -293,7 +295,8 @@ def _author_name(person) -> str:
 
 @delivery.register(THREAD)
 def build_thread_emails(records) -> dict[int, Email | None]:
-    """New threads: three queries (threads, memberships, closed groups if any)."""
+    """New threads: four queries at most (threads, memberships, and for threads in
+    closed working groups their members and the moderators)."""
     from communities.discussions.services import thread_url
     from communities.models import Thread
 
@@ -331,8 +334,8 @@ def build_thread_emails(records) -> dict[int, Email | None]:
 
 @delivery.register(REPLY)
 def build_reply_emails(records) -> dict[int, Email | None]:
-    """New replies: three queries (replies with their place in the thread,
-    memberships, closed groups if any)."""
+    """New replies: four queries at most (replies with their place in the thread,
+    memberships, and for closed working groups their members and the moderators)."""
     from communities.discussions.services import REPLIES_PER_PAGE, thread_url
     from communities.models import Post
 

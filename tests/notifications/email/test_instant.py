@@ -205,6 +205,19 @@ def test_published_then_featured_knowledge_reaches_members_who_chose_it(
     assert len(smtp_server.messages) == 4
 
 
+def test_a_reply_past_the_first_page_links_to_the_page_that_shows_it(community):
+    follower = choose(member(community))
+    thread = ThreadFactory(community=community)
+    replies = [PostFactory(thread=thread) for _ in range(services.REPLIES_PER_PAGE + 1)]
+    instant.plan_instant(event=instant.Event.REPLY, object_id=replies[-1].pk)
+    records = list(DeliveryRecord.objects.filter(user=follower).select_related("user"))
+
+    email = delivery.builder_for(instant.REPLY)(records)[records[0].pk]
+
+    assert email.context["post_url"].endswith(services.post_url(replies[-1]))
+    assert "?page=2#reply-" in email.context["post_url"]
+
+
 # --- exactly once, and only what is still there -----------------------------------------
 
 
