@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -61,10 +62,17 @@ class Event:
 
 def instant_email_on_commit(*, event: str, object_id: int, actor_id: int | None = None) -> None:
     """Plan this event's emails once the current transaction commits (nothing if it
-    rolls back). Costs no query: recipients are worked out in the task."""
+    rolls back). Costs no query: recipients are worked out in the task.
+
+    Like `delay_on_commit`, but robust: if the broker cannot take the task, the post
+    is already saved and its author must not see an error (the failure is logged;
+    members who chose a digest still find it there)."""
     from .tasks import plan_instant
 
-    plan_instant.delay_on_commit(event=event, object_id=object_id, actor_id=actor_id)
+    def enqueue_instant_email():  # named: Django logs a robust callback's __qualname__
+        plan_instant.delay(event=event, object_id=object_id, actor_id=actor_id)
+
+    transaction.on_commit(enqueue_instant_email, robust=True)
 
 
 # --- planning -------------------------------------------------------------------

@@ -341,6 +341,24 @@ def test_a_rolled_back_post_enqueues_nothing(
     assert len(smtp_server.messages) == 2
 
 
+def test_a_broker_that_cannot_take_the_task_does_not_fail_the_post(
+    community, people, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from membership.notifications import tasks
+
+    def broker_down(**kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.plan_instant, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        thread = services.thread_create(
+            community=community, author=people["author"], kind="discussion", title="A", body="B"
+        )
+
+    assert len(callbacks) == 1 and Thread.objects.filter(pk=thread.pk).exists()
+    assert "broker unreachable" in caplog.text
+
+
 def test_the_hook_costs_the_request_no_query(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         instant.instant_email_on_commit(event=instant.Event.REPLY, object_id=1)
