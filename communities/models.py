@@ -144,7 +144,6 @@ from .discussions.interaction_models import (  # noqa: E402, F401
     WorkingGroupJoinRequest,
 )
 from .discussions.models import (  # noqa: E402, F401
-    AnnouncementDelivery,
     Mention,
     ModerationEntry,
     Post,

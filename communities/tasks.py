@@ -28,7 +28,3 @@ def notify_community_decision(*, community_id: int, reason: str = ""):
             "community_url": absolute_url(reverse("communities:home", args=[community.slug])),
         },
     )
-
-
-# The worker discovers `communities.tasks` only: sub-packages' tasks register here.
-from .discussions import tasks as discussions_tasks  # noqa: E402, F401

@@ -18,6 +18,8 @@ from communities.models import Activity, Community, Thread
 from facilitation.alignment.services import brokerage_record_links, brokerage_record_share
 from membership import permissions
 from membership.models import Notification, User
+from membership.notifications.instant import Event as EmailEvent
+from membership.notifications.instant import instant_email_on_commit
 from membership.notifications.services import notify
 
 from .files import original_name, validate_upload
@@ -212,6 +214,11 @@ def item_set_status(*, item: KnowledgeItem, actor: User, status: str) -> Knowled
             title=item.title,
             url=item.get_absolute_url(),
         )
+        # Members who chose an email for each new item hear of it once (publishing
+        # again after a return to draft finds the same delivery records).
+        instant_email_on_commit(
+            event=EmailEvent.ITEM_PUBLISHED, object_id=item.pk, actor_id=actor.pk
+        )
     elif was_published:
         # Out of the feeds: only its authors and the moderators may read a draft.
         from communities.activity.services import activity_withdraw
@@ -230,6 +237,10 @@ def item_set_featured(*, item: KnowledgeItem, actor: User, featured: bool) -> Kn
     _save_curation(
         item, actor, _("Featured") if featured else _("No longer featured"), ["is_featured"]
     )
+    if featured:
+        instant_email_on_commit(
+            event=EmailEvent.ITEM_FEATURED, object_id=item.pk, actor_id=actor.pk
+        )
     return item
 
 

@@ -1297,3 +1297,29 @@ def communities_facilitated_by_each(user_ids) -> dict[int, set[int]]:
     for user_id, community_id in rows:
         result[user_id].add(community_id)
     return result
+
+
+# --- email: instant mail and announcements -----------------------------------
+# Who may read a new thread, reply or item when its email is planned and again when
+# it is sent, for a batch of members at once (the rules of may_read_thread and
+# may_read_item). Hidden, removed and unpublished content is the caller's to drop:
+# nobody is emailed about it, moderators included.
+
+
+def closed_group_readers_each(user_ids, groups) -> set[tuple[int, int]]:
+    """(user id, group id) pairs: which of these users may read the threads of each
+    of these closed working groups, as its members or its community's moderators.
+    Two queries however many users and groups (`user_ids` may be a subquery); open
+    groups need no answer (their threads are for the community's readers)."""
+    closed = [group for group in groups if group.is_closed]
+    if not closed:
+        return set()
+    pairs = set(
+        WorkingGroupMember.objects.filter(
+            user_id__in=user_ids, user__is_active=True, group__in=closed
+        ).values_list("user_id", "group_id")
+    )
+    moderated = communities_granting_each(user_ids, Perm.MODERATE)
+    for user_id, community_ids in moderated.items():
+        pairs.update((user_id, g.pk) for g in closed if g.community_id in community_ids)
+    return pairs

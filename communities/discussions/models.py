@@ -297,20 +297,3 @@ class ModerationEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} by {self.actor_id}"
-
-
-class AnnouncementDelivery(models.Model):
-    """An announcement emailed to one person: claimed before sending, so a retried
-    task never sends it twice."""
-
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="deliveries")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["thread", "user"], name="announcement_delivery_once")
-        ]
-
-    def __str__(self):
-        return f"Announcement {self.thread_id} sent to {self.user_id}"

@@ -7,8 +7,6 @@ Every function checks the permission authority itself (views check first, to ans
 activity feed honest: hidden, deleted or moved content is withdrawn from it.
 """
 
-import logging
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -19,17 +17,16 @@ from django.utils.translation import gettext as _
 from communities.activity.models import Activity
 from communities.activity.services import activity_record, activity_withdraw
 from communities.models import Community
-from copplatform.emails import absolute_url, send_templated_email
 from facilitation.alignment.services import brokerage_record_links
 from membership import permissions
 from membership.models import User
+from membership.notifications.instant import Event as EmailEvent
+from membership.notifications.instant import instant_email_on_commit
 from membership.notifications.models import Notification
 from membership.notifications.services import notify
 
-from . import tasks
 from .mentions import mentioned_ids, mentions_resolve
 from .models import (
-    AnnouncementDelivery,
     Mention,
     ModerationEntry,
     Post,
@@ -40,14 +37,11 @@ from .models import (
     WorkingGroup,
 )
 
-logger = logging.getLogger(__name__)
-
 Kind = Thread.Kind
 Verb = Activity.Verb
 ModAction = ModerationEntry.Action
 
 REPLIES_PER_PAGE = 30
-ANNOUNCEMENT_BATCH_SIZE = 200
 
 VERB_FOR_KIND = {
     Kind.DISCUSSION: Verb.THREAD_STARTED,
@@ -162,7 +156,9 @@ def thread_create(
     body: str,
     group: WorkingGroup | None = None,
 ) -> Thread:
-    """Start a thread; an announcement is also notified and emailed to the members."""
+    """Start a thread. Members who chose an email for each new item are emailed once
+    it commits; an announcement is notified to every member and emailed to those who
+    have not turned a community's announcements off."""
     if kind not in Kind.values:
         raise ValidationError(_("Choose what kind of post this is."))
     if group is not None and group.community_id != community.pk:
@@ -198,7 +194,6 @@ def thread_create(
     # Links to other communities' threads and items count as knowledge brokerage.
     brokerage_record_links(actor=author, community=community, text=body, thread=thread)
     if kind == Kind.ANNOUNCEMENT:
-        # Until the digests issue adds per-member settings, every member is told.
         notify(
             permissions.users_who_may(permissions.Perm.READ, community),
             kind=Notification.Kind.ANNOUNCEMENT,
@@ -207,7 +202,9 @@ def thread_create(
             url=thread_url(thread),
             community=community,
         )
-        tasks.send_announcement.delay_on_commit(thread_id=thread.pk)
+        instant_email_on_commit(event=EmailEvent.ANNOUNCEMENT, object_id=thread.pk)
+    else:
+        instant_email_on_commit(event=EmailEvent.THREAD, object_id=thread.pk)
     return thread
 
 
@@ -253,6 +250,7 @@ def reply_create(*, thread: Thread, author: User, body: str) -> Post:
         )
     _notify_mentions(thread=thread, post=post, actor=author, body=body)
     brokerage_record_links(actor=author, community=thread.community, text=body, thread=thread)
+    instant_email_on_commit(event=EmailEvent.REPLY, object_id=post.pk)
     return post
 
 
@@ -628,53 +626,3 @@ def report_decide(
         detail=report.decision_note,
     )
     return report
-
-
-# --- announcements by email ----------------------------------------------------------------------
-
-
-def announcement_deliver(*, thread: Thread) -> int:
-    """Email an announcement to every member not yet sent it; returns how many were sent.
-
-    Each person's delivery row is claimed before the send (a unique row per
-    announcement and person), so a retried task skips everyone already sent; a send
-    that fails releases its claim so the retry tries that person again. Until the
-    digests issue adds per-member settings, every member receives announcements.
-    """
-    community = thread.community
-    recipients = (
-        permissions.users_who_may(permissions.Perm.READ, community)
-        .exclude(pk=thread.author_id)
-        .exclude(pk__in=AnnouncementDelivery.objects.filter(thread=thread).values("user_id"))
-        .order_by("pk")
-    )
-    ids = list(recipients.values_list("pk", flat=True))
-    context = {
-        "thread": thread,
-        "community": community,
-        "author_name": thread.author.name if thread.author else "",
-        "thread_url": absolute_url(thread_url(thread)),
-    }
-    sent = 0
-    for start in range(0, len(ids), ANNOUNCEMENT_BATCH_SIZE):
-        batch = User.objects.filter(pk__in=ids[start : start + ANNOUNCEMENT_BATCH_SIZE]).order_by(
-            "pk"
-        )
-        for person in batch:
-            try:
-                with transaction.atomic():
-                    claim = AnnouncementDelivery.objects.create(thread=thread, user=person)
-            except IntegrityError:
-                continue  # another worker sent it
-            try:
-                send_templated_email(
-                    template_prefix="communities/discussions/emails/announcement",
-                    to=[person.email],
-                    context={**context, "person": person},
-                )
-            except Exception:
-                claim.delete()
-                raise
-            sent += 1
-    logger.info("announcement sent", extra={"thread_id": thread.pk, "recipients": sent})
-    return sent

@@ -54,3 +54,13 @@ def plan_reminders() -> int:
     from .reminders import plan_reminders as plan
 
     return plan()
+
+
+@shared_task(name="notifications.plan_instant", **DELIVERY_TASK)
+def plan_instant(*, event: str, object_id: int, actor_id: int | None = None) -> int:
+    """Enqueued on commit by the service that posted, published or featured something:
+    who chose an email for each new item (or gets announcements) is recorded, and the
+    engine sends them. Idempotent (see instant.plan_instant)."""
+    from .instant import plan_instant as plan
+
+    return plan(event=event, object_id=object_id, actor_id=actor_id)
