@@ -80,6 +80,10 @@ QUERY_TIMING = env.bool("QUERY_TIMING", default=DEBUG)
 if QUERY_TIMING:
     MIDDLEWARE.insert(0, "copplatform.timing.QueryTimingMiddleware")
 
+# `/bench/floor/`: the bare base layout for a signed-in user, the floor `make bench`
+# reads every page against (copplatform/floor.py). Off except in benchmark runs.
+BENCH_FLOOR_PAGE = env.bool("BENCH_FLOOR_PAGE", default=False)
+
 ROOT_URLCONF = "copplatform.urls"
 # Lets templates/django/forms/ override how every form field renders.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
