@@ -23,6 +23,10 @@ def _with_list_relations(items: QuerySet) -> QuerySet:
     )
 
 
+# Featured first, then latest changed (the repertoire's keyset pages follow it).
+REPERTOIRE_ORDER = ("-is_featured", "-updated_at", "-pk")
+
+
 def repertoire(*, community: Community, user, filters: dict | None = None) -> QuerySet:
     """The community's items and those shared into it: featured first, then newest."""
     filters = filters or {}
@@ -39,7 +43,7 @@ def repertoire(*, community: Community, user, filters: dict | None = None) -> Qu
     if filters.get("topic"):
         items = items.filter(topics__name__iexact=filters["topic"])
     items = items.annotate(is_shared_here=Exists(shared_here))
-    return _with_list_relations(items).order_by("-is_featured", "-updated_at", "-pk")
+    return _with_list_relations(items).order_by(*REPERTOIRE_ORDER)
 
 
 def library(*, user) -> QuerySet:

@@ -150,6 +150,10 @@ class MemberRow:
     profile: SharedProfile
 
 
+# Core first, then by name (the member directory's keyset pages follow it).
+MEMBER_DIRECTORY_ORDER = ("level_order", "user__display_name", "user__email", "pk")
+
+
 def member_directory(
     *,
     viewer,
@@ -183,7 +187,7 @@ def member_directory(
         members.select_related("user")
         .prefetch_related("user__expertise")
         .annotate(level_order=_LEVEL_ORDER)
-        .order_by("level_order", "user__display_name", "user__email", "pk")
+        .order_by(*MEMBER_DIRECTORY_ORDER)
     )
 
 
