@@ -1,4 +1,14 @@
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from membership import permissions
@@ -75,6 +85,22 @@ def membership_of(*, user, community: Community) -> Membership | None:
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, community=community).first()
+
+
+def home_membership_and_charter(
+    *, user, community: Community
+) -> tuple[Membership | None, Charter | None]:
+    """The viewer's membership and the community's charter, in one query (the
+    community's home page is on a budget of queries)."""
+    rows = Community.objects.filter(pk=community.pk).select_related("charter")
+    if user.is_authenticated:
+        rows = rows.annotate(
+            viewer_membership=FilteredRelation("memberships", condition=Q(memberships__user=user))
+        ).select_related("viewer_membership")
+    row = rows.first()
+    if row is None:
+        return None, None
+    return getattr(row, "viewer_membership", None), getattr(row, "charter", None)
 
 
 def charter_of(*, community: Community) -> Charter | None:

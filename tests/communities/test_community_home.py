@@ -216,10 +216,11 @@ def test_community_home_query_count_is_fixed(client, db, django_assert_num_queri
         )
     client.force_login(viewer)
 
-    # session, user, community, my membership, my permissions, charter, topics, members,
-    # latest announcements, nav unread counts, latest activity, next meetings, open actions,
-    # priorities and learning-cycle stages (facilitation/alignment, one UNION query)
-    with django_assert_num_queries(14):
+    # session, user, community, my membership with the charter (one query), my
+    # permissions, topics, members, latest announcements, nav unread counts, latest
+    # activity, next meetings, open actions, priorities and learning-cycle stages
+    # (facilitation/alignment, one UNION query)
+    with django_assert_num_queries(13):
         response = client.get(_url(community))
 
     groups = response.context["member_groups"]
