@@ -13,6 +13,7 @@ from communities.discussions import services
 from communities.models import Report, Thread
 
 from ..factories import CommunityFactory, MembershipFactory, UserFactory
+from ..keyset import walk
 from .factories import PostFactory, ThreadFactory, WorkingGroupFactory, WorkingGroupMemberFactory
 
 Kind = Thread.Kind
@@ -479,3 +480,25 @@ def test_the_moderation_queue_costs_the_same_with_few_or_many_reports(
     with django_assert_max_num_queries(QUEUE_QUERIES):
         response = client.get(url)
     assert len(response.context["rows"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_thread_list_pages_cost_the_same_for_1_or_50_threads_down_to_the_last(
+    client, community, replier, rows
+):
+    for n in range(rows):
+        ThreadFactory(community=community, title=f"T{n:02}", is_pinned=n % 9 == 0)
+    client.force_login(replier)
+
+    pages, counts = walk(client, _list_url(community), _titles)
+
+    # Keyset pages: the third page costs what the first does, nothing counts the list.
+    assert len(pages) == -(-rows // 20)
+    assert sorted(title for page in pages for title in page) == [f"T{n:02}" for n in range(rows)]
+    assert counts == [LIST_QUERIES] * len(pages)
+
+
+def test_a_malformed_thread_list_cursor_is_a_400(client, community, replier):
+    client.force_login(replier)
+
+    assert client.get(_list_url(community), {"before": "nonsense"}).status_code == 400

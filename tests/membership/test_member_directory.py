@@ -10,6 +10,7 @@ from communities.models import Community
 from membership.models import Membership, User
 
 from ..factories import CommunityFactory, MembershipFactory
+from ..keyset import walk
 
 Visibility = Community.Visibility
 Level = Membership.Level
@@ -298,3 +299,19 @@ def test_filtering_a_private_directory_costs_the_same_for_few_and_many(
     _add_members(community, 38, start=2)
     with django_assert_num_queries(MEMBERS_PAGE_QUERIES + 1):
         client.get(url)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_directory_pages_cost_the_same_for_1_or_50_members_down_to_the_last(
+    client, outsider, community, rows
+):
+    _add_members(community, rows)
+    client.force_login(outsider)
+
+    pages, counts = walk(client, _url(community), _names)
+
+    # Keyset pages: the second page costs what the first does, nothing counts the members.
+    assert len(pages) == -(-rows // 30)
+    names = [name for page in pages for name in page]
+    assert sorted(names) == sorted(f"Member {n:03}" for n in range(rows))
+    assert counts == [MEMBERS_PAGE_QUERIES] * len(pages)
