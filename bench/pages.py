@@ -96,10 +96,9 @@ def deep_query(label: str, url: str, client: Client) -> str:
     same depth (each step a page request, not timed)."""
     from copplatform.pagination import CURSOR_PARAM
 
-    cursor_link = re.compile(rf"[?&]{CURSOR_PARAM}=([^\"&#]+)")
+    # The page's own "Next" link (other links on a page may repeat its own cursor).
+    cursor_link = re.compile(rf'href="[^"]*[?&;]{CURSOR_PARAM}=([^"&#]+)[^"]*" rel="next"')
     body = client.get(url).content.decode()
-    if not cursor_link.search(body):
-        return f"page={DEEP_PAGE}"
     cursor = None
     for _ in range(DEEP_PAGE - 1):
         match = cursor_link.search(body)
@@ -107,7 +106,8 @@ def deep_query(label: str, url: str, client: Client) -> str:
             break
         cursor = match.group(1)
         body = client.get(f"{url}?{CURSOR_PARAM}={cursor}").content.decode()
-    return f"{CURSOR_PARAM}={cursor}"
+    # No cursor: a numbered list, or a keyset list of one page (which ignores `page`).
+    return f"{CURSOR_PARAM}={cursor}" if cursor else f"page={DEEP_PAGE}"
 
 
 def measure(client: Client, url: str, runs: int) -> dict:

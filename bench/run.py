@@ -345,6 +345,8 @@ def main(argv=None):
 
     server_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
     require_postgres(server_url)
+    # WhiteNoise looks for STATIC_ROOT at start-up (as `make run` makes it).
+    (ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
     sizes = [size.strip().upper() for size in args.sizes.split(",") if size.strip()]
     started = datetime.datetime.now(datetime.UTC)
     results = {
