@@ -261,6 +261,7 @@ def measure_load(
         prefix = workdir / f"locust-{size}"
         times_file = workdir / f"server-times-{size}.json"
         started = time.perf_counter()
+        locust_log = (workdir / f"locust-{size}.log").open("w")
         subprocess.run(
             [
                 str(BIN / "locust"),
@@ -289,8 +290,10 @@ def measure_load(
             },
             check=False,  # locust exits 1 when any request failed: counted below
             stdout=subprocess.DEVNULL,
+            stderr=locust_log,  # its own summary: the table below says it
         )
         elapsed = time.perf_counter() - started
+        locust_log.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
