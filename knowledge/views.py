@@ -82,10 +82,11 @@ def repertoire(request, slug):
         request.user, slug, require=permissions.may_read_community
     )
     may_curate = permissions.may_moderate(request.user, community)
-    topics = selectors.repertoire_topics(community=community, user=request.user)
+    base = selectors.repertoire_base(community=community, user=request.user)
+    topics = selectors.repertoire_topics(community=community, user=request.user, base=base)
     filter_form = FilterForm(request.GET or None, topics=topics, may_curate=may_curate)
     items = selectors.repertoire(
-        community=community, user=request.user, filters=filter_form.filters()
+        community=community, user=request.user, filters=filter_form.filters(), base=base
     )
     # Keyset pages: page 1,000 costs what page 1 does, and nothing counts the items.
     page = keyset_page_by(
