@@ -210,6 +210,10 @@ class PersonRow:
     memberships: list[Membership]
 
 
+# By name (expertise search's keyset pages follow it).
+PEOPLE_ORDER = ("display_name", "email", "pk")
+
+
 def people_with_expertise(
     *, viewer, text: str = "", level: str = "", stakeholder_type: str = ""
 ) -> QuerySet[User]:
@@ -248,7 +252,7 @@ def people_with_expertise(
     return people.prefetch_related(
         "expertise",
         Prefetch("memberships", queryset=readable_memberships, to_attr="readable_memberships"),
-    ).order_by("display_name", "email", "pk")
+    ).order_by(*PEOPLE_ORDER)
 
 
 def person_rows(*, viewer, people) -> list[PersonRow]:

@@ -95,12 +95,18 @@ def find_expertise(request):
         level=filters["level"],
         stakeholder_type=filters["stakeholder_type"],
     )
-    page = _page(request, people)
+    # Keyset pages: nothing counts the people of every readable community.
+    page = keyset_page_by(
+        people,
+        request.GET.get(CURSOR_PARAM),
+        order=people_selectors.PEOPLE_ORDER,
+        per_page=PEOPLE_PER_PAGE,
+    )
     context = {
         "form": form,
         "searching": any(filters.values()),
-        "page_obj": page,
-        "rows": people_selectors.person_rows(viewer=request.user, people=page),
+        "page": page,
+        "rows": people_selectors.person_rows(viewer=request.user, people=page.items),
     }
     return render(request, "membership/people/find_expertise.html", context)
 
