@@ -82,6 +82,8 @@ def test_pagination_keeps_the_filter(client, community):
     titles = _titles(response) + _titles(second)
     assert sorted(titles) == sorted(f"Q{n}" for n in range(25))
     assert 'rel="next"' not in second.content.decode()
+    # Past page 1, a link back to it, still filtered.
+    assert 'href="?kind=question" rel="first"' in second.content.decode()
 
 
 def test_unread_marker_until_the_member_reads_the_thread(client, community, replier, active):
