@@ -15,6 +15,7 @@ and each page's median is also given as a multiple of the floor's.
 
 import argparse
 import contextlib
+import html
 import json
 import os
 import re
@@ -65,7 +66,14 @@ PAGES = [
 ]
 # Long lists: their deepest page (page DEEP_PAGE, or the last one before that) is
 # measured too, as "<label>, deep", against page 1.
-DEEP = ["community directory", "thread list", "member directory", "knowledge list", "audit log"]
+DEEP = [
+    "community directory",
+    "thread list",
+    "member directory",
+    "expertise search",
+    "knowledge list",
+    "audit log",
+]
 
 
 def placeholders() -> dict[str, str]:
@@ -92,22 +100,24 @@ def placeholders() -> dict[str, str]:
 def deep_query(label: str, url: str, client: Client) -> str:
     """The query string of a list's deepest page up to DEEP_PAGE: numbered lists
     (`?page=`) jump there (Paginator gives the last page beyond the end); lists on
-    keyset cursors (`?before=`) are followed from page 1, cursor by cursor, up to the
-    same depth (each step a page request, not timed)."""
+    keyset cursors (`?before=`) are followed from page 1 through their own "Next"
+    links, which keep the page's query (each step a page request, not timed)."""
     from copplatform.pagination import CURSOR_PARAM
 
-    # The page's own "Next" link (other links on a page may repeat its own cursor).
-    cursor_link = re.compile(rf'href="[^"]*[?&;]{CURSOR_PARAM}=([^"&#]+)[^"]*" rel="next"')
+    path, _, query = url.partition("?")
+    next_link = re.compile(r'href="(\?[^"]*)" rel="next"')
     body = client.get(url).content.decode()
-    cursor = None
+    found = None
     for _ in range(DEEP_PAGE - 1):
-        match = cursor_link.search(body)
-        if not match:
+        match = next_link.search(body)
+        if not match or f"{CURSOR_PARAM}=" not in match.group(1):
             break
-        cursor = match.group(1)
-        body = client.get(f"{url}?{CURSOR_PARAM}={cursor}").content.decode()
+        found = html.unescape(match.group(1))[1:]
+        body = client.get(f"{path}?{found}").content.decode()
     # No cursor: a numbered list, or a keyset list of one page (which ignores `page`).
-    return f"{CURSOR_PARAM}={cursor}" if cursor else f"page={DEEP_PAGE}"
+    if found:
+        return found
+    return f"{query}&page={DEEP_PAGE}" if query else f"page={DEEP_PAGE}"
 
 
 def measure(client: Client, url: str, runs: int) -> dict:
@@ -165,7 +175,7 @@ def run(runs: int, only: list[str] | None = None) -> dict:
         pages.append({**entry, "url": full, **measure(client, full, runs)})
         print(f"  {label:<28} {pages[-1]['queries']:>3} queries {pages[-1]['median_ms']:>8.1f} ms")
         if label in DEEP:
-            deep = f"{url}?{deep_query(label, url, client)}"
+            deep = f"{url}?{deep_query(label, full, client)}"
             pages.append(
                 {**entry, "label": f"{label}, deep", "url": deep, "deep_of": label}
                 | measure(client, deep, runs)
