@@ -10,11 +10,12 @@ PORT ?= 8000
 # Two xdist workers match the two cores of the CI machine.
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install browser run serve test lint format migrate seed messages clean
+.PHONY: help install browser run serve test lint format migrate seed messages clean bench
 
 help:
 	@echo "make run    install, migrate, load demo data, serve site + Celery worker + beat"
 	@echo "make test   install, lint, and run the whole test suite"
+	@echo "make bench  issue #8's benchmark on PostgreSQL (see bench/README.md)"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -57,6 +58,11 @@ format: install
 test: install browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=copplatform.settings.test
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# PostgreSQL required (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+# BENCH_SIZES=S,M BENCH_DURATION=60 BENCH_USERS=50 BENCH_RUNS=30 BENCH_WORKERS=2; BENCH_ARGS passes more.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=.tools --ignore=static/vendor

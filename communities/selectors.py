@@ -1,5 +1,18 @@
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import RowNumber
+from taggit.models import TaggedItem
 
 from membership import permissions
 from membership.models import Membership
@@ -75,6 +88,51 @@ def membership_of(*, user, community: Community) -> Membership | None:
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, community=community).first()
+
+
+class _JSONArrayAgg(Aggregate):
+    """Values as one JSON array, on PostgreSQL (jsonb_agg) and SQLite alike."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def home_membership_and_charter(
+    *, user, community: Community
+) -> tuple[Membership | None, Charter | None, list[str]]:
+    """The viewer's membership, the community's charter and its topics' names, in one
+    query (the community's home page is on a budget of queries)."""
+    topic_names = (
+        TaggedItem.objects.filter(
+            content_type__app_label="communities",
+            content_type__model="community",
+            object_id=OuterRef("pk"),
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(names=_JSONArrayAgg("tag__name"))
+        .values("names")
+    )
+    rows = (
+        Community.objects.filter(pk=community.pk)
+        .select_related("charter")
+        .annotate(topic_names=Subquery(topic_names))
+    )
+    if user.is_authenticated:
+        rows = rows.annotate(
+            viewer_membership=FilteredRelation("memberships", condition=Q(memberships__user=user))
+        ).select_related("viewer_membership")
+    row = rows.first()
+    if row is None:
+        return None, None, []
+    return (
+        getattr(row, "viewer_membership", None),
+        getattr(row, "charter", None),
+        sorted(row.topic_names or [], key=str.lower),
+    )
 
 
 def charter_of(*, community: Community) -> Charter | None:

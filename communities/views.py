@@ -229,7 +229,9 @@ def decline(request, slug):
 def community_home(request, slug):
     community = _get_community_for_user(request, slug)
     user = request.user
-    membership = selectors.membership_of(user=user, community=community)
+    membership, charter, topics = selectors.home_membership_and_charter(
+        user=user, community=community
+    )
     is_member = membership is not None
     may_read = permissions.may_read_community(user, community)
     context = {
@@ -238,7 +240,8 @@ def community_home(request, slug):
         "member_count": community.member_count,
         "membership": membership,
         "is_member": is_member,
-        "charter": selectors.charter_of(community=community) if may_read else None,
+        "charter": charter if may_read else None,
+        "topics": topics,
         "member_groups": _member_groups(community)
         if permissions.may_see_members(user, community)
         else None,

@@ -1,15 +1,24 @@
-"""Keyset ("seek") pagination for feeds: newest first, by (timestamp, id).
+"""Keyset ("seek") pagination: feeds newest first by (timestamp, id), and any list in
+a fixed ordering (`keyset_page_by`).
 
 OFFSET gets slower the deeper a reader goes and skips or repeats rows when new ones
 arrive; a cursor that says "older than this (timestamp, id)" does neither. The cursor
 is opaque to readers (`?before=<iso timestamp>_<id>`); a malformed one is a 400.
 """
 
+import base64
+import binascii
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import BadRequest
-from django.db.models import Q, QuerySet
+from django.core.exceptions import BadRequest, ValidationError
+from django.db.models import F, Q, QuerySet
+
+# Django's row-value comparisons (composite keys, 5.2), with a fallback where a
+# database lacks them.
+from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 from django.utils.dateparse import parse_date, parse_datetime
 
 CURSOR_PARAM = "before"
@@ -54,3 +63,88 @@ def keyset_page(
     items, more = rows[:per_page], len(rows) > per_page
     next_cursor = _encode(getattr(items[-1], field), items[-1].pk) if more else None
     return KeysetPage(items=items, next_cursor=next_cursor)
+
+
+# --- any ordering -----------------------------------------------------------------------
+#
+# Lists ordered by more than a timestamp (pinned first, then latest activity; by name)
+# page the same way: the cursor carries the last row's value of every ordering key, and
+# the next page is the rows after it in that order. Each page costs one query of
+# per_page + 1 rows, however deep, and nothing counts the whole list.
+
+
+def keyset_page_by(
+    queryset: QuerySet, cursor: str | None, *, order: Sequence[str], per_page: int = 20
+) -> KeysetPage:
+    """One page of `queryset` in `order` (model fields or annotations, "-" for
+    descending, "__" to follow a relation; the last one unique, e.g. "-pk"), after
+    `cursor`. A malformed cursor is a 400 (BadRequest)."""
+    keys = [(name.lstrip("-"), name.startswith("-")) for name in order]
+    if keys[-1][0] not in ("pk", "id"):
+        raise ValueError("the last ordering key must be unique (pk)")
+    if cursor:
+        values = _decode_values(cursor, queryset, keys)
+        queryset = queryset.filter(_after(keys, values))
+    rows = list(queryset.order_by(*order)[: per_page + 1])
+    items, more = rows[:per_page], len(rows) > per_page
+    next_cursor = _encode_values([_value_of(items[-1], name) for name, _ in keys]) if more else None
+    return KeysetPage(items=items, next_cursor=next_cursor)
+
+
+def _after(keys: list[tuple[str, bool]], values: list) -> Q:
+    """Rows after `values` in the ordering: (a, b, c) after (x, y, z) is a past x, or
+    a = x and b past y, or a = x, b = y and c past z ("past" is < when descending).
+    When every key runs the same way that is one row comparison, (a, b, c) < (x, y, z),
+    which an index on (a, b, c) answers as a range: the next page starts where the
+    last one ended instead of skipping the rows before it."""
+    directions = {descending for _, descending in keys}
+    if len(directions) == 1:
+        lookup = TupleLessThan if directions.pop() else TupleGreaterThan
+        return Q(lookup(tuple(F(name) for name, _ in keys), tuple(values)))
+    after = Q()
+    for position, (name, descending) in enumerate(keys):
+        step = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[position]})
+        for earlier, (earlier_name, _) in enumerate(keys[:position]):
+            step &= Q(**{earlier_name: values[earlier]})
+        after |= step
+    return after
+
+
+def _value_of(row, path: str):
+    value = row
+    for part in path.split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def _field_of(queryset: QuerySet, path: str):
+    """The model field (or annotation's output field) a key reads, to parse a cursor."""
+    if path in queryset.query.annotations:
+        return queryset.query.annotations[path].output_field
+    model = queryset.model
+    *relations, last = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.pk if last == "pk" else model._meta.get_field(last)
+
+
+def _encode_values(values: list) -> str:
+    plain = [value.isoformat() if isinstance(value, date | datetime) else value for value in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode_values(cursor: str, queryset: QuerySet, keys: list[tuple[str, bool]]) -> list:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(plain, list) or len(plain) != len(keys):
+            raise ValueError(cursor)
+        values = [
+            _field_of(queryset, name).to_python(value)
+            for (name, _), value in zip(keys, plain, strict=True)
+        ]
+    except (ValueError, TypeError, ValidationError, binascii.Error, UnicodeDecodeError) as error:
+        raise BadRequest("That page link is not valid.") from error
+    if any(value is None for value in values):
+        raise BadRequest("That page link is not valid.")
+    return values

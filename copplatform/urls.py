@@ -31,6 +31,11 @@ urlpatterns = [
     path("reports/", include("facilitation.reports.urls")),
 ]
 
+if settings.BENCH_FLOOR_PAGE:
+    from .floor import floor
+
+    urlpatterns.append(path("bench/floor/", floor, name="bench_floor"))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

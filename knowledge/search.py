@@ -225,9 +225,17 @@ class ModelSource:
     # The function (user, query, filters) -> queryset of visible matching rows,
     # annotated with search_rank and search_date.
     def matches(
-        self, user, query: ParsedQuery, filters: SearchFilters, *, exact_rank: bool = True
+        self,
+        user,
+        query: ParsedQuery,
+        filters: SearchFilters,
+        *,
+        exact_rank: bool = True,
+        readable: QuerySet | None = None,
     ) -> QuerySet:
-        rows = self.readable(user)
+        """`readable`: the rows `self.readable(user)` gives, when the caller has them
+        already (some resolve the user's communities with a query of their own)."""
+        rows = self.readable(user) if readable is None else readable
         if filters.community is not None:
             rows = rows.filter(**{self.community_field: filters.community})
         if self.narrow is not None:
@@ -508,13 +516,28 @@ class SearchResults:
     sources: Sequence[ModelSource] = field(default_factory=lambda: SOURCES)
 
     @cached_property
+    def _readable_rows(self) -> dict[str, QuerySet]:
+        return {}
+
+    def _readable(self, source: ModelSource) -> QuerySet:
+        # Once per source: counting and fetching the hits share it (the knowledge
+        # source resolves the user's communities with a query).
+        if source.kind not in self._readable_rows:
+            self._readable_rows[source.kind] = source.readable(self.user)
+        return self._readable_rows[source.kind]
+
+    @cached_property
     def _counts(self) -> dict[str, int]:
         # Counted over the visible rows only, so the total never hints at hidden ones.
         if self.query.is_blank:
             return {}
         return {
             source.kind: source.matches(
-                self.user, self.query, self.filters, exact_rank=False
+                self.user,
+                self.query,
+                self.filters,
+                exact_rank=False,
+                readable=self._readable(source),
             ).count()
             for source in self.sources
             if source.applies(self.filters)
@@ -536,6 +559,7 @@ class SearchResults:
                 self.query,
                 self.filters,
                 exact_rank=self._counts[source.kind] <= EXACT_RANK_LIMIT,
+                readable=self._readable(source),
             )
             best = rows.order_by("-search_rank", "-search_date", "-pk").values_list(
                 "pk", "search_rank", "search_date"

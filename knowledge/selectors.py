@@ -23,13 +23,35 @@ def _with_list_relations(items: QuerySet) -> QuerySet:
     )
 
 
-def repertoire(*, community: Community, user, filters: dict | None = None) -> QuerySet:
-    """The community's items and those shared into it: featured first, then newest."""
-    filters = filters or {}
-    shared_here = ItemShare.objects.filter(item=OuterRef("pk"), community=community)
-    items = permissions.items_readable_by(user).filter(
-        Q(community=community) | Q(Exists(shared_here))
+# Featured first, then latest changed (the repertoire's keyset pages follow it).
+REPERTOIRE_ORDER = ("-is_featured", "-updated_at", "-pk")
+
+
+def repertoire_base(*, community: Community, user) -> QuerySet:
+    """The items the user may read among the community's own and those shared into
+    it, unordered: the base of the repertoire list and of its topic filter.
+
+    The shared items' ids are read first (a community has few), so the filter is
+    `community = C OR id IN (literal ids)`, which PostgreSQL answers from two indexes;
+    `OR EXISTS (a share)` made it read every item of every community (65 ms at M).
+    """
+    shared_ids = list(
+        ItemShare.objects.filter(community=community).values_list("item_id", flat=True)
     )
+    return permissions.items_readable_by(user).filter(Q(community=community) | Q(pk__in=shared_ids))
+
+
+def repertoire(
+    *,
+    community: Community,
+    user,
+    filters: dict | None = None,
+    base: QuerySet | None = None,
+) -> QuerySet:
+    """The community's items and those shared into it: featured first, then newest.
+    `base`: repertoire_base's answer, when the caller has it already."""
+    filters = filters or {}
+    items = repertoire_base(community=community, user=user) if base is None else base
     if filters.get("kind"):
         items = items.filter(kind=filters["kind"])
     if filters.get("stage"):
@@ -38,8 +60,9 @@ def repertoire(*, community: Community, user, filters: dict | None = None) -> Qu
         items = items.filter(status=filters["status"])
     if filters.get("topic"):
         items = items.filter(topics__name__iexact=filters["topic"])
+    shared_here = ItemShare.objects.filter(item=OuterRef("pk"), community=community)
     items = items.annotate(is_shared_here=Exists(shared_here))
-    return _with_list_relations(items).order_by("-is_featured", "-updated_at", "-pk")
+    return _with_list_relations(items).order_by(*REPERTOIRE_ORDER)
 
 
 def library(*, user) -> QuerySet:
@@ -47,11 +70,12 @@ def library(*, user) -> QuerySet:
     return _with_list_relations(items).order_by("-is_featured", "-published_at", "-pk")
 
 
-def repertoire_topics(*, community: Community, user) -> list[str]:
+def repertoire_topics(*, community: Community, user, base: QuerySet | None = None) -> list[str]:
     """Topic names used by the items the user may see here (for the filter)."""
     from taggit.models import Tag
 
-    item_ids = repertoire(community=community, user=user).values("pk")
+    items = repertoire_base(community=community, user=user) if base is None else base
+    item_ids = items.values("pk")
     return list(
         Tag.objects.filter(
             taggit_taggeditem_items__object_id__in=item_ids,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Thread
 from communities.views import text_diff
+from copplatform.pagination import CURSOR_PARAM, keyset_page_by
 from facilitation.alignment.forms import attach_suggestions
 from membership import permissions
 
@@ -83,18 +84,25 @@ def repertoire(request, slug):
         request.user, slug, require=permissions.may_read_community
     )
     may_curate = permissions.may_moderate(request.user, community)
-    topics = selectors.repertoire_topics(community=community, user=request.user)
+    base = selectors.repertoire_base(community=community, user=request.user)
+    topics = selectors.repertoire_topics(community=community, user=request.user, base=base)
     filter_form = FilterForm(request.GET or None, topics=topics, may_curate=may_curate)
     items = selectors.repertoire(
-        community=community, user=request.user, filters=filter_form.filters()
+        community=community, user=request.user, filters=filter_form.filters(), base=base
     )
-    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    # Keyset pages: page 1,000 costs what page 1 does, and nothing counts the items.
+    page = keyset_page_by(
+        items,
+        request.GET.get(CURSOR_PARAM),
+        order=selectors.REPERTOIRE_ORDER,
+        per_page=ITEMS_PER_PAGE,
+    )
     context = {
         "community": community,
         "filter_form": filter_form,
         "is_filtered": bool(filter_form.filters()),
-        "page_obj": page,
-        "items": _mark_known_homes(request.user, page.object_list),
+        "page": page,
+        "items": _mark_known_homes(request.user, page.items),
         "may_contribute": permissions.may_contribute_knowledge(request.user, community),
         "may_curate": may_curate,
     }

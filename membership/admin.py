@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from copplatform.admin_paginator import EstimatedCountPaginator
+
 from . import services
 from .models import FacilitatorAssignment, Membership, User
 
@@ -12,7 +14,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "display_name", "platform_role", "stakeholder_type", "is_staff"]
     list_filter = ["platform_role", "stakeholder_type", "is_staff", "is_active"]
     search_fields = ["email", "display_name", "first_name", "last_name"]
+    # No COUNT(*) over every account (copplatform/admin_paginator.py).
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -37,6 +41,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["level", "role"]
     list_select_related = ["user", "community"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
         return False

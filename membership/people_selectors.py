@@ -150,6 +150,10 @@ class MemberRow:
     profile: SharedProfile
 
 
+# Core first, then by name (the member directory's keyset pages follow it).
+MEMBER_DIRECTORY_ORDER = ("level_order", "user__display_name", "user__email", "pk")
+
+
 def member_directory(
     *,
     viewer,
@@ -183,7 +187,7 @@ def member_directory(
         members.select_related("user")
         .prefetch_related("user__expertise")
         .annotate(level_order=_LEVEL_ORDER)
-        .order_by("level_order", "user__display_name", "user__email", "pk")
+        .order_by(*MEMBER_DIRECTORY_ORDER)
     )
 
 
@@ -204,6 +208,10 @@ def member_rows(*, viewer, memberships) -> list[MemberRow]:
 class PersonRow:
     profile: SharedProfile
     memberships: list[Membership]
+
+
+# By name (expertise search's keyset pages follow it).
+PEOPLE_ORDER = ("display_name", "email", "pk")
 
 
 def people_with_expertise(
@@ -244,7 +252,7 @@ def people_with_expertise(
     return people.prefetch_related(
         "expertise",
         Prefetch("memberships", queryset=readable_memberships, to_attr="readable_memberships"),
-    ).order_by("display_name", "email", "pk")
+    ).order_by(*PEOPLE_ORDER)
 
 
 def person_rows(*, viewer, people) -> list[PersonRow]:

@@ -94,7 +94,9 @@ class Thread(TimeStampedModel):
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
         indexes = [
-            models.Index(fields=["community", "-is_pinned", "-last_activity_at"]),
+            # The thread list's order with its tie-breaker: a keyset page starts where
+            # the last one ended, as a range of this index (bench/README.md).
+            models.Index(fields=["community", "-is_pinned", "-last_activity_at", "-id"]),
             models.Index(fields=["-created_at", "-id"]),
         ]
 

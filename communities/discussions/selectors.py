@@ -16,6 +16,10 @@ from .models import (
     WorkingGroup,
 )
 
+# Pinned first, then latest activity (the keyset pages of the thread list follow it;
+# index communities_thread (community, -is_pinned, -last_activity_at, -id)).
+THREAD_LIST_ORDER = ("-is_pinned", "-last_activity_at", "-pk")
+
 
 def thread_list(*, user, community: Community, kind: str | None = None) -> QuerySet[Thread]:
     """The community's threads the user may read: pinned first, then latest activity.
@@ -37,7 +41,7 @@ def thread_list(*, user, community: Community, kind: str | None = None) -> Query
                 )[:1]
             )
         )
-    return readable.order_by("-is_pinned", "-last_activity_at", "-pk")
+    return readable.order_by(*THREAD_LIST_ORDER)
 
 
 def thread_for_page(*, community: Community, thread_id: int) -> Thread | None:

@@ -320,11 +320,20 @@ def reply_delete(*, post: Post, actor: User) -> Post:
 
 
 def thread_mark_read(*, user: User, thread: Thread) -> None:
-    """Remember that the member has seen the thread as it is now."""
+    """Remember that the member has seen the thread as it is now. Every thread page
+    view writes it, so a return visit costs one UPDATE (update_or_create would read,
+    update and wrap both in a transaction); the first visit inserts, as an upsert so
+    two first visits at once cannot collide."""
     if not user.is_authenticated:
         return
-    ThreadReadState.objects.update_or_create(
-        user=user, thread=thread, defaults={"last_read_at": timezone.now()}
+    now = timezone.now()
+    if ThreadReadState.objects.filter(user=user, thread=thread).update(last_read_at=now):
+        return
+    ThreadReadState.objects.bulk_create(
+        [ThreadReadState(user=user, thread=thread, last_read_at=now)],
+        update_conflicts=True,
+        unique_fields=["user", "thread"],
+        update_fields=["last_read_at"],
     )
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from copplatform.pagination import CURSOR_PARAM, keyset_page_by
 from facilitation.alignment.forms import attach_suggestions
 from membership import permissions
 
@@ -99,12 +100,18 @@ def thread_list(request, slug):
     if kind not in Kind.values:
         kind = ""
     threads = selectors.thread_list(user=user, community=community, kind=kind or None)
-    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    # Keyset pages: page 1,000 costs what page 1 does, and nothing counts the threads.
+    page = keyset_page_by(
+        threads,
+        request.GET.get(CURSOR_PARAM),
+        order=selectors.THREAD_LIST_ORDER,
+        per_page=THREADS_PER_PAGE,
+    )
     start_kinds = [k for k in Kind.values if permissions.may_start_thread(user, community, kind=k)]
     context = {
         "community": community,
-        "page_obj": page,
-        "threads": page.object_list,
+        "page": page,
+        "threads": page.items,
         "kind": kind,
         "kinds": Kind.choices,
         "start_kinds": start_kinds,

@@ -80,6 +80,10 @@ QUERY_TIMING = env.bool("QUERY_TIMING", default=DEBUG)
 if QUERY_TIMING:
     MIDDLEWARE.insert(0, "copplatform.timing.QueryTimingMiddleware")
 
+# `/bench/floor/`: the bare base layout for a signed-in user, the floor `make bench`
+# reads every page against (copplatform/floor.py). Off except in benchmark runs.
+BENCH_FLOOR_PAGE = env.bool("BENCH_FLOOR_PAGE", default=False)
+
 ROOT_URLCONF = "copplatform.urls"
 # Lets templates/django/forms/ override how every form field renders.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -109,6 +113,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the permission filters (EXISTS subqueries over the permission rows) give
+    # list queries large cost estimates, so PostgreSQL compiled them on every request,
+    # 100+ ms for a query that runs in 10 (measured on the knowledge list, bench/).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+        filter(None, [DATABASES["default"]["OPTIONS"].get("options", ""), "-c jit=off"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from communities import selectors as community_selectors
 from communities.models import Community
+from copplatform.pagination import CURSOR_PARAM, keyset_page_by
 from membership import people_selectors, people_services, permissions, services
 from membership.people_forms import ExpertiseSearchForm, MemberFilterForm, ProfileForm
 
@@ -65,17 +66,21 @@ def members(request, slug):
         request.user, slug, require=permissions.may_see_members
     )
     form = MemberFilterForm(request.GET)
-    page = _page(
-        request,
-        people_selectors.member_directory(
-            viewer=request.user, community=community, **form.filters()
-        ),
+    filters = form.filters()
+    # Keyset pages: nothing counts a community of thousands; the unfiltered total is
+    # the community's member count, kept by the membership services.
+    page = keyset_page_by(
+        people_selectors.member_directory(viewer=request.user, community=community, **filters),
+        request.GET.get(CURSOR_PARAM),
+        order=people_selectors.MEMBER_DIRECTORY_ORDER,
+        per_page=PEOPLE_PER_PAGE,
     )
     context = {
         "community": community,
         "form": form,
-        "page_obj": page,
-        "rows": people_selectors.member_rows(viewer=request.user, memberships=page),
+        "page": page,
+        "member_total": None if any(filters.values()) else community.member_count,
+        "rows": people_selectors.member_rows(viewer=request.user, memberships=page.items),
     }
     return render(request, "membership/people/members.html", context)
 
@@ -90,12 +95,18 @@ def find_expertise(request):
         level=filters["level"],
         stakeholder_type=filters["stakeholder_type"],
     )
-    page = _page(request, people)
+    # Keyset pages: nothing counts the people of every readable community.
+    page = keyset_page_by(
+        people,
+        request.GET.get(CURSOR_PARAM),
+        order=people_selectors.PEOPLE_ORDER,
+        per_page=PEOPLE_PER_PAGE,
+    )
     context = {
         "form": form,
         "searching": any(filters.values()),
-        "page_obj": page,
-        "rows": people_selectors.person_rows(viewer=request.user, people=page),
+        "page": page,
+        "rows": people_selectors.person_rows(viewer=request.user, people=page.items),
     }
     return render(request, "membership/people/find_expertise.html", context)
 

@@ -216,10 +216,11 @@ def test_community_home_query_count_is_fixed(client, db, django_assert_num_queri
         )
     client.force_login(viewer)
 
-    # session, user, community, my membership, my permissions, charter, topics, members,
-    # latest announcements, nav unread counts, latest activity, next meetings, open actions,
-    # priorities and learning-cycle stages (facilitation/alignment, one UNION query)
-    with django_assert_num_queries(14):
+    # session, user, community, my membership with the charter and the topics (one
+    # query), my permissions, members, latest announcements, nav unread counts, latest
+    # activity, next meetings, open actions, priorities and learning-cycle stages
+    # (facilitation/alignment, one UNION query)
+    with django_assert_num_queries(12):
         response = client.get(_url(community))
 
     groups = response.context["member_groups"]
@@ -236,9 +237,9 @@ def test_signed_out_community_home_query_count_is_fixed(
     community.topics.set(["one", "two"])
     MembershipFactory.create_batch(members, community=community)
 
-    # community, charter, topics, latest announcements, latest activity, next meetings,
-    # open actions, priorities and learning-cycle stages (facilitation/alignment)
-    with django_assert_num_queries(8):
+    # community, charter with the topics, latest announcements, latest activity, next
+    # meetings, open actions, priorities and learning-cycle stages (facilitation/alignment)
+    with django_assert_num_queries(7):
         client.get(_url(community))
 
 

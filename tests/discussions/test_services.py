@@ -310,3 +310,23 @@ def test_engagement_counts_threads_and_replies(community, active, replier):
     counts = contributions_by_member(community, timezone.now() - timedelta(days=90))
     assert counts[active.pk] == 1
     assert counts[replier.pk] == 1
+
+
+def test_marking_a_thread_read_inserts_once_then_costs_one_update(
+    community, active, replier, django_assert_num_queries
+):
+    from communities.models import ThreadReadState
+
+    thread = services.thread_create(
+        community=community, author=active, kind=Thread.Kind.DISCUSSION, title="Hi", body="Hi"
+    )
+    services.thread_mark_read(user=replier, thread=thread)
+    first = ThreadReadState.objects.get(user=replier, thread=thread).last_read_at
+
+    # A return visit: one UPDATE, no read first and no transaction around it.
+    with django_assert_num_queries(1):
+        services.thread_mark_read(user=replier, thread=thread)
+
+    again = ThreadReadState.objects.get(user=replier, thread=thread).last_read_at
+    assert again >= first
+    assert ThreadReadState.objects.filter(thread=thread, user=replier).count() == 1

@@ -10,6 +10,7 @@ from knowledge import services
 from knowledge.models import KnowledgeItem
 
 from ..factories import CommunityFactory, MembershipFactory
+from ..keyset import walk
 from .factories import contributor, curator, make_item
 
 BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 Firefox/140.0"}
@@ -120,3 +121,23 @@ def test_history_budget_does_not_grow_with_versions(client, community):
 
     assert _count(client, url) == few
     assert few <= 10
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_repertoire_pages_cost_the_same_for_1_or_50_items_down_to_the_last(client, community, rows):
+    author, core = contributor(community), curator(community)
+    for n in range(rows):
+        make_item(community, author=author, publisher=core, title=f"Item {n:02}")
+    client.force_login(core)
+    url = reverse("knowledge:repertoire", args=[community.slug])
+
+    pages, counts = walk(
+        client, url, lambda response: [item.title for item in response.context["items"]]
+    )
+
+    # Keyset pages: the third page costs what the first does, nothing counts the items.
+    assert len(pages) == -(-rows // 20)
+    assert sorted(title for page in pages for title in page) == [
+        f"Item {n:02}" for n in range(rows)
+    ]
+    assert len(set(counts)) == 1, counts

@@ -13,6 +13,7 @@ from ..factories import (
     MembershipFactory,
     UserFactory,
 )
+from ..keyset import walk
 
 Visibility = Community.Visibility
 Level = Membership.Level
@@ -272,8 +273,9 @@ def _add_experts(communities, count, *, start=0):
             MembershipFactory(community=community, user=person, level=Level.ACTIVE)
 
 
-# session, user, count, page of people, their tags, their readable memberships
-SEARCH_QUERIES = 7  # with the nav unread counts
+# session, user, page of people, their tags, their readable memberships (keyset pages:
+# no count)
+SEARCH_QUERIES = 6  # with the nav unread counts
 
 
 def test_a_search_costs_the_same_queries_for_few_and_many_people(
@@ -294,3 +296,19 @@ def test_a_search_costs_the_same_queries_for_few_and_many_people(
     assert len(few.context["rows"]) == 2
     assert len(many.context["rows"]) == 30
     assert all(len(row.memberships) == 3 for row in many.context["rows"])
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_search_pages_cost_the_same_for_1_or_50_people_down_to_the_last(
+    client, community, private_community, rows
+):
+    searcher = MembershipFactory(community=private_community).user
+    client.force_login(searcher)
+    _add_experts([community, private_community], rows)
+
+    pages, counts = walk(client, f"{URL}?q=sepsis", _names)
+
+    # Keyset pages of 30: the second page costs what the first does, nothing counts.
+    assert len(pages) == -(-rows // 30)
+    assert len({name for page in pages for name in page}) == rows
+    assert counts == [SEARCH_QUERIES] * len(pages)

@@ -1,5 +1,8 @@
 """A community's member directory: who may see it, filters, shared fields, cost."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -7,6 +10,7 @@ from communities.models import Community
 from membership.models import Membership, User
 
 from ..factories import CommunityFactory, MembershipFactory
+from ..keyset import walk
 
 Visibility = Community.Visibility
 Level = Membership.Level
@@ -228,11 +232,15 @@ def test_members_come_thirty_to_a_page_and_page_links_keep_the_filters(
     client.force_login(peripheral)
 
     first = client.get(_url(community, level="core"))
-    second = client.get(_url(community, level="core", page=2))
+    # Keyset pages: the next page's link keeps the filter and carries the cursor.
+    next_link = re.search(
+        r'href="(\?level=core&amp;before=[^"]+)" rel="next"', first.content.decode()
+    )
+    second = client.get(_url(community) + html.unescape(next_link.group(1)))
 
     assert len(_names(first)) == 30
-    assert 'href="?level=core&amp;page=2" rel="next"' in first.content.decode()
     assert _names(second) == ["Core 30"]
+    assert 'rel="next"' not in second.content.decode()
 
 
 @pytest.mark.parametrize("page", ["abc", "999", "-1"])
@@ -254,8 +262,9 @@ def _add_members(community, count, *, start=0):
         )
 
 
-# session, user, community, count, page of memberships with users, their tags
-MEMBERS_PAGE_QUERIES = 7  # with the nav unread counts
+# session, user, community, page of memberships with users, their tags (keyset pages:
+# no count; the unfiltered total is the community's member_count)
+MEMBERS_PAGE_QUERIES = 6  # with the nav unread counts
 
 
 def test_the_directory_costs_the_same_queries_for_2_and_40_members(
@@ -290,3 +299,19 @@ def test_filtering_a_private_directory_costs_the_same_for_few_and_many(
     _add_members(community, 38, start=2)
     with django_assert_num_queries(MEMBERS_PAGE_QUERIES + 1):
         client.get(url)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_directory_pages_cost_the_same_for_1_or_50_members_down_to_the_last(
+    client, outsider, community, rows
+):
+    _add_members(community, rows)
+    client.force_login(outsider)
+
+    pages, counts = walk(client, _url(community), _names)
+
+    # Keyset pages: the second page costs what the first does, nothing counts the members.
+    assert len(pages) == -(-rows // 30)
+    names = [name for page in pages for name in page]
+    assert sorted(names) == sorted(f"Member {n:03}" for n in range(rows))
+    assert counts == [MEMBERS_PAGE_QUERIES] * len(pages)

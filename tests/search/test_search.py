@@ -406,7 +406,8 @@ def test_the_number_of_queries_does_not_grow_with_rows(
 
     # Session, user, the community filter's choices; per source a count, the best
     # candidates and the page's rows; on SQLite one more for snippets from replies;
-    # the navigation's unread counts; the readable communities' ids for the items source.
+    # the navigation's unread counts; the readable communities' ids for the items source
+    # (once: counting and fetching share it; 12 on PostgreSQL, bench/).
     with django_assert_max_num_queries(13):
         response = client.get(URL, {"q": "egret"})
 
