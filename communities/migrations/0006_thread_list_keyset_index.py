@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0004_calendarfeed_event_eventoccurrence_attendance_and_more'),
+        ('communities', '0005_remove_announcementdelivery'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
