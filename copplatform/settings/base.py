@@ -268,6 +268,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=100)
 NOTIFICATIONS_CLAIM_LEASE_SECONDS = env.int("NOTIFICATIONS_CLAIM_LEASE_SECONDS", default=600)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+# More modules whose @delivery.register calls define kinds of email, imported with
+# delivery.BUILDER_MODULES (the test settings add a stand-in kind for the fault tests).
+NOTIFICATIONS_EXTRA_BUILDER_MODULES: list[str] = []
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

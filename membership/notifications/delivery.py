@@ -52,7 +52,7 @@ BUILDER_MODULES = [
 def _import_builders() -> None:
     from .reminders import modules as reminder_modules
 
-    for module in BUILDER_MODULES:
+    for module in [*BUILDER_MODULES, *settings.NOTIFICATIONS_EXTRA_BUILDER_MODULES]:
         importlib.import_module(module)
     reminder_modules()
 
