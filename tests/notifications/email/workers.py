@@ -258,8 +258,12 @@ class WorkerProcess:
         return _children_of(self.process.pid) if self.process else []
 
     def wait_until_ready(self, timeout: float = 30.0) -> None:
-        """Until the pool has all its children (the worker then takes tasks at once)."""
-        if not wait_for(lambda: len(self.children()) >= self.concurrency, timeout):
+        """Until the pool has all its children and the consumer is connected."""
+
+        def ready():
+            return len(self.children()) >= self.concurrency and " ready." in self.tail(200)
+
+        if not wait_for(ready, timeout, interval=0.2):
             raise RuntimeError(f"the worker did not start:\n{self.tail()}")
 
     def kill_child(self) -> int:
