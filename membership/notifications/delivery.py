@@ -247,6 +247,12 @@ def _may_receive_mail(person) -> bool:
     return person.is_active and bool(person.email) and not failing
 
 
+def _record_sent(record_id: int) -> None:
+    DeliveryRecord.objects.filter(pk=record_id).update(
+        status=Status.SENT, sent_at=timezone.now(), detail=""
+    )
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
 
@@ -303,12 +309,19 @@ def send_batch(record_ids: Iterable[int], *, now: datetime | None = None) -> Bat
             pk__in=[record.pk for record in to_send], status=Status.PENDING
         ).update(detail=str(error)[:300])
         raise TransientSendError(str(error)) from error
+    # Each claim is committed together with the previous record's "sent": one commit
+    # per email, and still at most one record claimed but unconfirmed at any time.
+    unrecorded: int | None = None  # sent, its "sent" not yet committed
     try:
         for record in to_send:
             message = _message(record, emails[record.pk])
-            claimed = DeliveryRecord.objects.filter(pk=record.pk, status=Status.PENDING).update(
-                status=Status.CLAIMED, claimed_at=timezone.now(), attempts=F("attempts") + 1
-            )
+            with transaction.atomic():
+                if unrecorded is not None:
+                    _record_sent(unrecorded)
+                    unrecorded = None
+                claimed = DeliveryRecord.objects.filter(pk=record.pk, status=Status.PENDING).update(
+                    status=Status.CLAIMED, claimed_at=timezone.now(), attempts=F("attempts") + 1
+                )
             if not claimed:
                 continue  # another worker has it
             message.connection = connection
@@ -329,11 +342,11 @@ def send_batch(record_ids: Iterable[int], *, now: datetime | None = None) -> Bat
                     not_before=timezone.now() + backoff(record.attempts + 1),
                 )
                 raise TransientSendError(str(error)) from error
-            DeliveryRecord.objects.filter(pk=record.pk).update(
-                status=Status.SENT, sent_at=timezone.now(), detail=""
-            )
+            unrecorded = record.pk
             result.sent += 1
     finally:
+        if unrecorded is not None:
+            _record_sent(unrecorded)
         try:
             connection.close()
         except Exception:  # a dead connection cannot be closed politely
