@@ -7,7 +7,8 @@ member, kind and period), and this module sends them in batches:
     plan: pending rows, one INSERT per thousand
     dispatch: batches of BATCH_SIZE record ids, enqueued once the plan commits
     send_batch: every record's content built in a constant number of queries, then
-        for each record: claim (pending to claimed, committed), SMTP, sent
+        for each record: claim (pending to claimed, committed), SMTP, sent (committed
+        with the next claim: one commit per email)
 
 A retried, duplicated or resumed batch only ever takes rows still pending, so no one
 gets an email twice. A killed worker leaves at most the one row it was sending
