@@ -309,19 +309,25 @@ def _reset_connections(app) -> None:
 def publishing_to(app, url: str):
     """Make this process's Celery app publish to another broker for a while.
 
-    Celery reads CELERY_BROKER_URL from the environment before its own setting, so
-    both change."""
-    saved_url, saved_options = app.conf.broker_url, app.conf.broker_transport_options
+    Celery reads CELERY_BROKER_URL from the environment before its own setting, and
+    may hold a broker_write_url of its own (copied at start-up, or left by a test),
+    so all of them change."""
+    names = ["broker_url", "broker_write_url", "broker_read_url", "broker_transport_options"]
+    saved = {name: app.conf.get(name) for name in names}
     saved_env = os.environ.get("CELERY_BROKER_URL")
     os.environ["CELERY_BROKER_URL"] = url
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    app.conf.update(
+        broker_url=url,
+        broker_write_url=url,
+        broker_read_url=url,
+        broker_transport_options={"visibility_timeout": 3600},
+    )
     _reset_connections(app)
     try:
         yield
     finally:
         _reset_connections(app)
-        app.conf.broker_url, app.conf.broker_transport_options = saved_url, saved_options
+        app.conf.update(saved)
         if saved_env is None:
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
