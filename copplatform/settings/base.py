@@ -282,6 +282,9 @@ NOTIFICATIONS_CLAIM_LEASE_SECONDS = env.int("NOTIFICATIONS_CLAIM_LEASE_SECONDS",
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 # Reminders: a question with no reply after this many days is brought to the core members.
 NOTIFICATIONS_UNANSWERED_DAYS = env.int("NOTIFICATIONS_UNANSWERED_DAYS", default=3)
+# More modules whose @delivery.register calls define kinds of email, imported with
+# delivery.BUILDER_MODULES (the test settings add a stand-in kind for the fault tests).
+NOTIFICATIONS_EXTRA_BUILDER_MODULES: list[str] = []
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

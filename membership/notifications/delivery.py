@@ -7,7 +7,8 @@ member, kind and period), and this module sends them in batches:
     plan: pending rows, one INSERT per thousand
     dispatch: batches of BATCH_SIZE record ids, enqueued once the plan commits
     send_batch: every record's content built in a constant number of queries, then
-        for each record: claim (pending to claimed, committed), SMTP, sent
+        for each record: claim (pending to claimed, committed), SMTP, sent (in the
+        same statement as the next claim: one write per email)
 
 A retried, duplicated or resumed batch only ever takes rows still pending, so no one
 gets an email twice. A killed worker leaves at most the one row it was sending
@@ -52,7 +53,7 @@ BUILDER_MODULES = [
 def _import_builders() -> None:
     from .reminders import modules as reminder_modules
 
-    for module in BUILDER_MODULES:
+    for module in [*BUILDER_MODULES, *settings.NOTIFICATIONS_EXTRA_BUILDER_MODULES]:
         importlib.import_module(module)
     reminder_modules()
 
