@@ -266,14 +266,31 @@ class WorkerProcess:
         if not wait_for(ready, timeout, interval=0.2):
             raise RuntimeError(f"the worker did not start:\n{self.tail()}")
 
-    def kill_child(self) -> int:
-        """SIGKILL one pool child, as the OOM killer would; the worker replaces it."""
-        children = self.children()
-        if not children:
-            raise RuntimeError(f"the worker has no children to kill:\n{self.tail()}")
-        os.kill(children[0], signal.SIGKILL)
+    def kill_child(self, *, smtp_port: int) -> int:
+        """SIGKILL one pool child while it is sending (it holds a connection to the
+        SMTP server on `smtp_port`), as the OOM killer would; the worker replaces it.
+
+        Only a busy child: an idle one may be holding the pool's queue lock while it
+        waits for work, and billiard cannot recover that lock from a dead child (the
+        whole pool then waits forever), which is not the failure under test."""
+        import psutil
+
+        def sending() -> int | None:
+            for pid in self.children():
+                with suppress(psutil.Error):
+                    for conn in psutil.Process(pid).net_connections(kind="tcp"):
+                        if conn.raddr and conn.raddr.port == smtp_port:
+                            return pid
+            return None
+
+        deadline = time.monotonic() + 10
+        while (pid := sending()) is None:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no child was sending:\n{self.tail()}")
+            time.sleep(0.005)
+        os.kill(pid, signal.SIGKILL)
         self.kills += 1
-        return children[0]
+        return pid
 
     def kill(self) -> None:
         """SIGKILL the worker and its children at once (a machine that dies)."""
