@@ -70,8 +70,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+WINDOW_DAYS = 1  # how far back a digest looks (--window-days: 7 for a weekly digest)
+
+
 def due(people, period: str, now):
-    since = now - timezone.timedelta(days=1)
+    since = now - timezone.timedelta(days=WINDOW_DAYS)
     return [Due(user_id=pk, period=period, since=since, until=now) for pk in people]
 
 
@@ -141,7 +144,12 @@ def main(argv=None):
     parser.add_argument("--baseline-members", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=settings.NOTIFICATIONS_BATCH_SIZE)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--window-days", type=int, default=1, help="digest window: 1 daily, 7 weekly"
+    )
     args = parser.parse_args(argv)
+    global WINDOW_DAYS
+    WINDOW_DAYS = args.window_days
     if connection.vendor != "postgresql":
         raise SystemExit("Run it on PostgreSQL: export DATABASE_URL=postgres://…/copplatform_scale")
     if delivery.builder_for(args.kind) is None:
