@@ -1102,16 +1102,7 @@ def memberships_readable_by_each(user_ids) -> QuerySet[Membership]:
 
 def communities_granting_each(user_ids, perm: str) -> dict[int, set[int]]:
     """For each of these users, the active communities where they hold `perm`."""
-    granted: dict[int, set[int]] = {}
-    rows = CommunityUserObjectPermission.objects.filter(
-        user_id__in=user_ids,
-        user__is_active=True,
-        permission__codename=perm,
-        content_object__status=Community.Status.ACTIVE,
-    ).values_list("user_id", "content_object_id")
-    for user_id, community_id in rows:
-        granted.setdefault(user_id, set()).add(community_id)
-    return granted
+    return communities_granting_each_perm(user_ids, [perm])[perm]
 
 
 def may_see_delivery_runs(user) -> bool:

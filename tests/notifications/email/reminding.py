@@ -8,9 +8,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from membership.models import DeliveryRecord, DeliveryRun, NotificationSettings
+from membership.models import DeliveryRecord, DeliveryRun
 from membership.notifications import delivery
-from membership.notifications.models import NewsKind, all_news_kinds
+
+# Shared with the other reminder tests, re-exported for these ones.
+from .reminder_helpers import opt_out_of_reminders, text_of  # noqa: F401
 
 # settings.TIME_ZONE, every test user's default zone; DIGEST_HOUR is 7.
 LOCAL = ZoneInfo("America/Toronto")
@@ -39,19 +41,8 @@ def send_pending(kind: str, when: datetime):
         return delivery.send_batch(list(ids))
 
 
-def opt_out_of_reminders(user) -> None:
-    NotificationSettings.objects.update_or_create(
-        user=user,
-        defaults={"news_kinds": [k for k in all_news_kinds() if k != NewsKind.REMINDERS]},
-    )
-
-
 def recipients(smtp_server) -> list[str]:
     return sorted(str(message["To"]) for message in smtp_server.messages)
-
-
-def text_of(message) -> str:
-    return message.get_body(("plain",)).get_content()
 
 
 def builder_queries(kind: str, when: datetime, first: int = 3) -> tuple[int, int]:
