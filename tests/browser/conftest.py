@@ -58,7 +58,11 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh page in its own context (no cookies shared between tests)."""
-    context = browser.new_context(viewport=dict(SCREEN_SIZES[0][1]), locale="en")
+    # Reduced motion turns Pico's 0.2 s colour transitions off, so the accessibility
+    # scan measures the colours a reader settles on, never a button mid-fade.
+    context = browser.new_context(
+        viewport=dict(SCREEN_SIZES[0][1]), locale="en", reduced_motion="reduce"
+    )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     try:
         yield context.new_page()

@@ -78,7 +78,9 @@ def test_an_invited_newcomer_signs_up_and_lands_in_the_community(
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.get_by_text("Invitation sent to dr.new@example.org")).to_be_visible()
 
-    newcomer = browser.new_context(viewport={"width": 360, "height": 800}, locale="en")
+    newcomer = browser.new_context(
+        viewport={"width": 360, "height": 800}, locale="en", reduced_motion="reduce"
+    )
     visitor = newcomer.new_page()
     try:
         visitor.goto(site + path_in_last_email("dr.new@example.org"))
