@@ -25,7 +25,8 @@ from membership.models import FacilitatorAssignment
 from membership.permissions import communities_facilitated_by_each
 
 from ..delivery import Due, Email, register
-from .audience import readers, record, run_week, wants_reminders
+from ._planning import wants_reminders
+from .audience import readers, record, run_week
 
 AT_RISK = "at_risk_summary"
 SCOPE = "reminders"

@@ -53,11 +53,6 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def wants_reminders(person) -> bool:
-    """Read from the settings row send_batch already loaded: no query."""
-    return NewsKind.REMINDERS in news_kinds_of(getattr(person, "notification_settings", None))
-
-
 def readers(user_ids: Iterable[int], now: datetime, *, weekday: int | None = None):
     """{user id: Reader} for those of these people a reminder may be planned for now:
     active, reminders on, address not refused, local DIGEST_HOUR passed (and, with

@@ -25,7 +25,8 @@ from membership.models import DeliveryRecord, Membership, OnboardingProgress, On
 from membership.permissions import memberships_readable_by_each
 
 from ..delivery import Due, Email, register
-from .audience import period_id, readers, record, run_day, wants_reminders
+from ._planning import wants_reminders
+from .audience import period_id, readers, record, run_day
 
 ONBOARDING = "onboarding_nudge"
 QUIET = "quiet_member_note"

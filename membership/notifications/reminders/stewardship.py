@@ -25,7 +25,8 @@ from membership.models import JoinRequest
 from membership.permissions import Perm, communities_granting_each, users_granted_each
 
 from ..delivery import Due, Email, register
-from .audience import period_id, period_tail, readers, record, run_day, run_week, wants_reminders
+from ._planning import wants_reminders
+from .audience import period_id, period_tail, readers, record, run_day, run_week
 
 JOIN_REQUESTS = "join_requests_waiting"
 UNANSWERED = "unanswered_questions"
