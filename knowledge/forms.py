@@ -3,6 +3,7 @@ upload's content); knowledge/services.py holds the rules and may still refuse.""
 
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from communities.forms import TopicsField, topics_text
@@ -116,10 +117,12 @@ class ItemForm(forms.Form):
         if item is None:
             del self.fields["change_note"]
         else:
+            # Help text is trusted HTML (templates/django/forms/field.html marks it
+            # safe, as Django does): the member's file name must be escaped here.
             self.fields["file"].help_text = _(
                 "Choose a file only to replace the current one (%(name)s); every earlier "
                 "file stays in the history. Accepted: %(types)s."
-            ) % {"name": item.file_name or _("none"), "types": allowed_types_text()}
+            ) % {"name": escape(item.file_name or _("none")), "types": allowed_types_text()}
         if not self.fields["co_authors"].queryset.exists():
             del self.fields["co_authors"]
         if self.is_bound and self.files.get("file") is not None:
