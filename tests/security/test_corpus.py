@@ -1,6 +1,7 @@
 """The XSS corpus is real and the checks can fail: every payload, put where a careless
 template or renderer would put it, is seen as active by `inert_problems`."""
 
+import contextlib
 import html
 import re
 import unicodedata
@@ -57,12 +58,8 @@ def _careless_renderings(payload: str) -> list[str]:
                 r'<a href="\1">\1</a>', NAIVE_LINK.sub(r'<a href="\2">\1</a>', text)
             ),
         ]
-    try:
-        out.append(
-            Template(payload).render(Context({"settings": settings}))
-        )  # member text as a template
-    except TemplateSyntaxError:
-        pass
+    with contextlib.suppress(TemplateSyntaxError):  # member text used as a template
+        out.append(Template(payload).render(Context({"settings": settings})))
     out.append(EXPRESSION.sub(lambda m: str(int(m[2]) * int(m[3])), payload))
     return out
 
