@@ -5,8 +5,6 @@ string, asks the selectors for the aggregates and renders. Bad filters answer 40
 with the form showing what was typed.
 """
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -14,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from copplatform.csv_export import csv_response
 from membership import permissions
 
 from . import selectors
@@ -21,7 +20,6 @@ from .forms import ReportFilterForm, default_range
 from .tables import TABLE_SLUGS, ReportTables
 
 # Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _require_reports(request) -> None:
@@ -94,10 +92,6 @@ def report_print(request):
     return render(request, "facilitation/reports/print.html", _context(form, tables), status=status)
 
 
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @login_required
 def export(request, table):
     _require_reports(request)
@@ -112,10 +106,5 @@ def export(request, table):
             content_type="text/plain; charset=utf-8",
         )
     found = tables.get(table)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = f"{tables.report.filters.date_from:%Y%m%d}-{tables.report.filters.date_to:%Y%m%d}"
-    response["Content-Disposition"] = f'attachment; filename="report-{table}-{stamp}.csv"'
-    writer = csv.writer(response)
-    for line in found.text_rows():
-        writer.writerow([_safe(str(value)) for value in line])
-    return response
+    return csv_response(f"report-{table}-{stamp}.csv", found.text_rows())

@@ -22,6 +22,7 @@ HREF = re.compile(r'(?:href|hx-get)="([^"]+)"')
 SKIP = ("/static/", "/media/", "/accounts/logout/", "/i18n/", "/healthz", "/bench/")
 PER_VIEW = 2
 MAX_PAGES = 600
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ICS_PROPERTIES = {
     "BEGIN", "END", "VERSION", "PRODID", "CALSCALE", "METHOD", "X-WR-CALNAME",
@@ -42,12 +43,12 @@ class Crawl:
 
 
 def csv_problems(text: str) -> list[str]:
-    """Cells a spreadsheet would read as a formula."""
+    """Cells a spreadsheet would read as a formula (a plain number is a number)."""
     return [
         f"formula cell {cell[:40]!r}"
         for row in csv.reader(io.StringIO(text))
         for cell in row
-        if cell.startswith(FORMULA_START)
+        if cell.lstrip(" ").startswith(FORMULA_START) and not NUMBER.fullmatch(cell)
     ]
 
 
