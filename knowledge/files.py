@@ -199,13 +199,13 @@ def original_name(raw: str) -> str:
 
 
 def safe_stored_name(raw: str) -> str:
-    """A random prefix and the slugified name: nothing from the browser can add a
-    folder, a dot-dot or a strange character."""
-    name = original_name(raw)
-    stem, extension = os.path.splitext(name)
-    extension = extension.lower() if extension.lower() in ALLOWED_EXTENSIONS else ""
-    stem = slugify(stem)[:80] or "file"
-    return f"{secrets.token_hex(8)}-{stem}{extension}"
+    """A random name made by the server, keeping only an allowed extension: nothing
+    the browser sent (a folder, a dot-dot, markup, or a name that would tell what the
+    file is about) reaches the storage key. The member's name is kept in `file_name`
+    for the download."""
+    extension = os.path.splitext(original_name(raw))[1].lower()
+    extension = extension if extension in ALLOWED_EXTENSIONS else ""
+    return f"{secrets.token_hex(16)}{extension}"
 
 
 def knowledge_upload_to(instance, filename: str) -> str:

@@ -130,3 +130,9 @@ def _lifetime(signed_url: str) -> float:
     if "X-Amz-Expires" in query:
         return int(query["X-Amz-Expires"][0])
     return int(query["Expires"][0]) - time.time()
+
+
+def test_signed_urls_expire_within_five_minutes_by_default():
+    from django.conf import settings
+
+    assert 0 < settings.KNOWLEDGE_DOWNLOAD_URL_EXPIRE <= 300
