@@ -37,7 +37,7 @@ def test_no_page_export_or_calendar_runs_what_members_wrote(client, poisoned_dem
 
 def test_every_exempt_field_exists_and_every_other_text_field_is_poisoned(db):
     labels = {label for label, _, _ in writable_text_fields()}
-    assert len([label for label in labels if ".Historical" not in label]) >= 80
+    assert len([label for label in labels if ".Historical" not in label]) >= 70
     for exempt in EXEMPT:
         app_model, name = exempt.rsplit(".", 1)
         from django.apps import apps
