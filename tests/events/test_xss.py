@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from communities.events.models import AgendaItem, Event
-from tests.xss import PAYLOADS, assert_inert, assert_links_safe
+from tests.xss import FORM_PAYLOADS, assert_inert, assert_links_safe
 
 from .factories import make_event, meeting_of
 
@@ -26,7 +26,7 @@ def _check(body: str) -> None:
     assert_links_safe(html)
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", FORM_PAYLOADS)
 def test_event_agenda(client, community, active, payload):
     client.force_login(active)
     response = client.post(
@@ -46,7 +46,7 @@ def test_event_agenda(client, community, active, payload):
     _check(client.get(meeting_of(event).get_absolute_url()).content.decode())
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", FORM_PAYLOADS)
 def test_agenda_item(client, community, active, peripheral, payload):
     meeting = meeting_of(make_event(community, active, agenda=""))
     client.force_login(peripheral)
@@ -63,7 +63,7 @@ def test_agenda_item(client, community, active, peripheral, payload):
         assert payload[:200] not in body
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", FORM_PAYLOADS)
 def test_minutes(client, community, active, payload):
     meeting = meeting_of(make_event(community, active, days_ahead=-1, agenda=""))
     client.force_login(active)

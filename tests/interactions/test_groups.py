@@ -8,7 +8,7 @@ from communities.models import Activity, Community, WorkingGroup, WorkingGroupMe
 from membership.notifications.models import Notification
 
 from ..factories import CommunityFactory, MembershipFactory
-from ..xss import PAYLOADS, assert_inert, assert_links_safe
+from ..xss import FORM_PAYLOADS, assert_inert, assert_links_safe
 from . import main_of
 from .factories import ThreadFactory, WorkingGroupFactory, WorkingGroupMemberFactory
 
@@ -346,7 +346,7 @@ def test_an_empty_list_says_how_to_start(client, community, active):
     assert "No working groups yet" in html and "Start a working group" in html
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", FORM_PAYLOADS)
 def test_group_purpose_markdown_is_rendered_safely(client, community, active, payload):
     client.force_login(active)
     response = client.post(

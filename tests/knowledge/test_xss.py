@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from knowledge.models import KnowledgeItem
 
-from ..xss import PAYLOADS, assert_inert, assert_links_safe
+from ..xss import FORM_PAYLOADS, assert_inert, assert_links_safe
 from .factories import contributor, curator
 
 FIELDS = ["summary", "body", "problem", "solution", "context"]
@@ -17,7 +17,7 @@ CONTENT = re.compile(r'<div class="knowledge-content">(.*?)</div>', re.S)
 MAIN = re.compile(r"<main[^>]*>(.*?)</main>", re.S)
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", FORM_PAYLOADS)
 def test_payloads_render_inert(client, community, payload):
     """Each payload goes into every Markdown field at once (one form post)."""
     author = contributor(community)

@@ -16,7 +16,7 @@ from membership.models import (
 )
 
 from ..factories import MembershipFactory, UserFactory
-from ..xss import PAYLOADS, assert_inert, assert_links_safe
+from ..xss import FORM_PAYLOADS, assert_inert, assert_links_safe
 from .factories import conversation_between, people_sharing_a_community
 
 INBOX = reverse("messaging:inbox")
@@ -265,7 +265,7 @@ def test_a_profile_offers_a_message_link_only_to_people_who_may_message(
     assert link not in client.get(profile).content.decode()
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", FORM_PAYLOADS)
 def test_message_bodies_are_inert(client, peripheral, core, payload):
     client.force_login(peripheral)
     client.post(NEW, {"recipients": [core.pk], "body": payload})
