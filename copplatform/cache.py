@@ -4,9 +4,14 @@ Django's own Redis cache raises `redis.ConnectionError` from every call while Re
 down, so a restart of Redis would answer 500 to every request that touches the cache
 (allauth's rate limits on sign-in, sign-up and password reset; /healthz). The cache
 only ever holds what can be lost, so while Redis is unreachable this one answers as
-an empty cache that keeps nothing: reads miss, writes are dropped, each logged as a
-warning. Rate limits therefore fail open for the outage (sign-in keeps working; the
-counts start again once Redis is back); sessions are in the database, not here.
+an empty cache that keeps nothing: reads miss, writes are dropped (`add` answers
+False, as django-redis's IGNORE_EXCEPTIONS does), each logged as a warning.
+
+allauth's rate limits therefore fail closed: they take a lock with `cache.add`, which
+never succeeds while Redis is down, so sign-in, sign-up and password reset answer
+allauth's 429 page after its one-second lock wait, and an outage is no window for
+guessing passwords. Everything else keeps serving: sessions are in the database,
+not here, and signed-in members do not notice.
 
 Short socket timeouts (CACHE_REDIS_TIMEOUT) keep a Redis that hangs, rather than one
 that refuses, from holding each request for long.
