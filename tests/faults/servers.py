@@ -158,6 +158,7 @@ class Site:
                     *(str(Path(sys.executable).with_name("gunicorn")), "copplatform.wsgi"),
                     *("--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)),
                     *("--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning"),
+                    "--preload",  # Django is imported once, before the workers fork
                 ],
                 cwd=REPO_ROOT,
                 env=self.env,
