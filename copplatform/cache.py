@@ -38,7 +38,9 @@ def _fail_safe(miss):
             try:
                 return method(self, *args)
             except UNAVAILABLE as error:
-                logger.warning("cache unavailable, %s answered as a miss: %s", method.__name__, error)
+                logger.warning(
+                    "cache unavailable, %s answered as a miss: %s", method.__name__, error
+                )
                 return miss(*args)
 
         return wrapper

@@ -36,5 +36,3 @@ def handle_server_error(request, template_name="500.html"):
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
-
-

@@ -8,6 +8,7 @@ Nothing here imports pytest; the fixtures are in conftest.py.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import http.client
 import os
@@ -108,10 +109,8 @@ class PrivatePostgres:
 
     def close(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(subprocess.SubprocessError):
                 self.stop()
-            except subprocess.SubprocessError:
-                pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -350,4 +349,3 @@ def summary(outcomes: list[Outcome]) -> str:
     for outcome in outcomes:
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
     return ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items(), key=str))
-

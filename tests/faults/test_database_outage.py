@@ -25,8 +25,8 @@ from .servers import (
     PrivatePostgres,
     Site,
     get,
-    postgres_bin,
     posted_markers,
+    postgres_bin,
     summary,
 )
 

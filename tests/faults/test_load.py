@@ -101,8 +101,9 @@ def test_fifty_members_browse_and_post_for_two_minutes_without_error_or_loss(
     total = routes["Aggregated"]
     requests, failures = int(total["Request Count"]), int(total["Failure Count"])
     saved = set(
-        Post.objects.filter(thread__community=community, body__contains="load-marker-")
-        .values_list("body", flat=True)
+        Post.objects.filter(thread__community=community, body__contains="load-marker-").values_list(
+            "body", flat=True
+        )
     )
     saved_markers = {body.split()[-1] for body in saved}
     lost = set(accepted) - saved_markers
