@@ -112,9 +112,9 @@ class Poster(Member):
     """A member who also replies (only when the setup lists threads to reply to)."""
 
     abstract = not REPLY_PATHS
-    weight = 2
+    weight = 3
 
-    @task(3)
+    @task(6)
     def reply(self):
         marker = f"load-marker-{uuid.uuid4().hex}"
         body = urlencode({"body": f"Load reply {marker}", "csrfmiddlewaretoken": SETUP["csrf"]})

@@ -84,9 +84,13 @@ def test_a_database_outage_fails_only_its_window_and_recovers_without_a_restart(
     saved = markers_in(cluster.url("site"))
     answered = posted_markers(outcomes)
     refused_but_saved = {o.marker for o in failed if o.kind == "post"} & saved
+    first_failure = min((o.ended for o in failed), default=down_at) - down_at
+    slowest_failure = max((o.ended - o.started for o in failed), default=0.0)
     report = (
         f"outage {up_at - down_at:.1f} s (stop, {OUTAGE_SECONDS:.0f} s down, start); "
-        f"{len(outcomes)} requests ({summary(outcomes)}), {len(failed)} failed; "
+        f"{len(outcomes)} requests ({summary(outcomes)}), {len(failed)} failed "
+        f"(the first {first_failure * 1000:.0f} ms after the stop, the slowest answered in "
+        f"{slowest_failure * 1000:.0f} ms); "
         f"first success {((first_success or up_at) - up_at) * 1000:.0f} ms after the restart; "
         f"{len(answered)} replies answered, {len(refused_but_saved)} answered 503 but saved"
     )

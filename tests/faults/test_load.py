@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,7 @@ def run_locust(url: str, setup: dict, folder: Path) -> tuple[dict, list[str], st
 def test_fifty_members_browse_and_post_for_two_minutes_without_error_or_loss(
     postgres_required, private_redis, tmp_path
 ):
+    started = time.monotonic()
     world = make_world(members=USERS, threads=3)
     community = world.extra["community"]
     facilitator = FacilitatorAssignmentFactory(community=community).user
@@ -89,9 +91,11 @@ def test_fifty_members_browse_and_post_for_two_minutes_without_error_or_loss(
     client.force_login(facilitator)
     setup = locust_setup(world, client.cookies[world.cookie_name].value)
 
+    made = time.monotonic()
     site = Site(
         port_for(18320), database_url=world.extra["database_url"], redis_url=private_redis.url
     ).start()
+    serving = time.monotonic()
     try:
         routes, accepted, locust_log = run_locust(site.url, setup, tmp_path)
         server_log = site.tail()
@@ -114,6 +118,7 @@ def test_fifty_members_browse_and_post_for_two_minutes_without_error_or_loss(
         f"database, {len(lost)} lost"
     )
     print(f"\nLoad: {report}")
+    print(f"  (data {made - started:.0f} s, gunicorn start {serving - made:.0f} s)")
     for name, row in sorted(routes.items()):
         print(
             f"  {name:24} {row['Request Count']:>6} requests  {row['Failure Count']:>4} failed"
