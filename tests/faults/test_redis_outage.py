@@ -44,7 +44,7 @@ def test_a_redis_restart_under_load_fails_no_request(world, private_redis):
     ).start()
     try:
         load = Load(site.port, world, threads=3).start()
-        load.wait_for_requests(20)
+        load.wait_for_requests(10)
         assert failed_sign_in(site.port) == 200
         assert store.dbsize() > 0, "the site did not use Redis before the outage"
 
@@ -56,7 +56,7 @@ def test_a_redis_restart_under_load_fails_no_request(world, private_redis):
         private_redis.start()
         up_at = time.monotonic()
         store = redis.Redis.from_url(private_redis.url)
-        load.wait_for_requests(30)
+        load.wait_for_requests(20)
         outcomes = load.stop()
         after_sign_in = failed_sign_in(site.port)
         health_after = get(site.port, "/healthz").status
