@@ -2,15 +2,10 @@
 against a real redis-server that is killed and started again."""
 
 import logging
-import os
-import shutil
 
 import pytest
 
 from copplatform.cache import FailSafeRedisCache
-
-from ..conftest import port_for
-from ..notifications.email.workers import RedisServer
 
 pytestmark = pytest.mark.services
 
@@ -18,19 +13,6 @@ pytestmark = pytest.mark.services
 def make_cache(url: str) -> FailSafeRedisCache:
     options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     return FailSafeRedisCache(url, {"OPTIONS": options, "KEY_PREFIX": "cache-test"})
-
-
-@pytest.fixture
-def redis_server():
-    if shutil.which("redis-server") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("redis-server is not installed; CI needs it")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(port_for(16390)).start()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def test_an_unreachable_redis_reads_as_an_empty_cache_that_keeps_nothing(caplog):
@@ -50,16 +32,16 @@ def test_an_unreachable_redis_reads_as_an_empty_cache_that_keeps_nothing(caplog)
     assert "cache unavailable, get answered as a miss" in caplog.text
 
 
-def test_the_cache_works_again_once_redis_is_back_without_a_new_client(redis_server):
-    cache = make_cache(redis_server.url)
+def test_the_cache_works_again_once_redis_is_back_without_a_new_client(private_redis):
+    cache = make_cache(private_redis.url)
     cache.set("greeting", "hello")
     assert cache.get("greeting") == "hello"
 
-    redis_server.stop()
+    private_redis.stop()
     assert cache.get("greeting", "missing") == "missing"
     assert cache.add("lock", True) is False
 
-    redis_server.start()  # empty: the restart lost what it held
+    private_redis.start()  # empty: the restart lost what it held
     assert cache.get("greeting", "missing") == "missing"
     cache.set("greeting", "again")
     assert cache.get("greeting") == "again"

@@ -1,5 +1,5 @@
-"""Fixtures for the fault and load tests: the data the load reads and writes, a
-private Redis, and the PostgreSQL guard.
+"""Fixtures for the fault and load tests: the data the load reads and writes and the
+PostgreSQL guard (the private Redis is tests/conftest.py's `private_redis`).
 
 The site runs in gunicorn processes, so everything it reads is committed first
 (transactional_db) and the database is the test database pytest made, or a private
@@ -7,7 +7,6 @@ cluster holding a copy of it.
 """
 
 import os
-import shutil
 
 import pytest
 from django.conf import settings
@@ -17,10 +16,9 @@ from django.urls import reverse
 
 from membership.models import Membership
 
-from ..conftest import port_for
 from ..discussions.factories import ThreadFactory
 from ..factories import CommunityFactory, MembershipFactory
-from ..notifications.email.workers import RedisServer, database_url
+from ..notifications.email.workers import database_url
 from .servers import World
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -38,21 +36,6 @@ def postgres_required(transactional_db):
         if IN_CI:
             pytest.fail("CI must run the fault and load tests on PostgreSQL")
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
-
-
-@pytest.fixture
-def private_redis():
-    """A redis-server of this test's own, the site's cache and broker, so it can be
-    killed without touching the machine's."""
-    if shutil.which("redis-server") is None:
-        if IN_CI:
-            pytest.fail("redis-server is not installed; CI needs it for the fault tests")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(port_for(16380)).start()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def make_world(*, members: int = 10, threads: int = 3) -> World:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from ..notifications.email.workers import REPO_ROOT, wait_for
+from ..notifications.email.workers import REPO_ROOT, log_tail, wait_for
 
 # --- a private PostgreSQL cluster -----------------------------------------------------
 
@@ -177,10 +177,7 @@ class Site:
         return self
 
     def tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+        return log_tail(self.log, lines)
 
     def close(self) -> None:
         if self.process is not None:
