@@ -173,7 +173,9 @@ class Site:
                 return False
 
         if not wait_for(answers, timeout=60, interval=0.3):
-            raise RuntimeError(f"gunicorn did not answer:\n{self.tail()}")
+            log = self.tail()
+            self.close()
+            raise RuntimeError(f"gunicorn did not answer:\n{log}")
         return self
 
     def tail(self, lines: int = 40) -> str:
