@@ -348,3 +348,14 @@ def summary(outcomes: list[Outcome]) -> str:
     for outcome in outcomes:
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
     return ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items(), key=str))
+
+
+ARTIFACTS = REPO_ROOT / "artifacts" / "faults"
+
+
+def record(name: str, text: str) -> None:
+    """Print a test's numbers and keep them in artifacts/faults/<name>.txt: under
+    xdist (CI) nothing a passing test prints is shown."""
+    print(f"\n{text}")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"{name}.txt").write_text(text + "\n")

@@ -27,6 +27,7 @@ from .servers import (
     get,
     posted_markers,
     postgres_bin,
+    record,
     summary,
 )
 
@@ -94,7 +95,7 @@ def test_a_database_outage_fails_only_its_window_and_recovers_without_a_restart(
         f"first success {((first_success or up_at) - up_at) * 1000:.0f} ms after the restart; "
         f"{len(answered)} replies answered, {len(refused_but_saved)} answered 503 but saved"
     )
-    print(f"\nDatabase outage: {report}")
+    record("database-outage", f"Database outage: {report}")
 
     assert failed, f"the outage failed no request: it was not tested ({report})"
     outside = [o for o in failed if o.started > up_at or o.ended < down_at]

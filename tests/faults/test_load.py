@@ -29,7 +29,7 @@ from ..conftest import port_for
 from ..factories import FacilitatorAssignmentFactory
 from ..notifications.email.workers import REPO_ROOT
 from .conftest import make_world
-from .servers import CSRF_SECRET, Site
+from .servers import CSRF_SECRET, Site, record
 
 pytestmark = pytest.mark.services
 
@@ -117,13 +117,16 @@ def test_fifty_members_browse_and_post_for_two_minutes_without_error_or_loss(
         f"{failures} failed; {len(accepted)} replies accepted, {len(saved_markers)} in the "
         f"database, {len(lost)} lost"
     )
-    print(f"\nLoad: {report}")
-    print(f"  (data {made - started:.0f} s, gunicorn start {serving - made:.0f} s)")
-    for name, row in sorted(routes.items()):
-        print(
+    lines = [
+        f"Load: {report}",
+        f"  (data {made - started:.0f} s, gunicorn start {serving - made:.0f} s)",
+        *(
             f"  {name:24} {row['Request Count']:>6} requests  {row['Failure Count']:>4} failed"
             f"  median {row['50%']:>6} ms  p95 {row['95%']:>6} ms"
-        )
+            for name, row in sorted(routes.items())
+        ),
+    ]
+    record("load", "\n".join(lines))
 
     assert requests >= USERS, f"the load did not run ({report})\n{locust_log}"
     assert failures == 0, f"errors under load ({report})\n{locust_log}\n{server_log}"

@@ -22,7 +22,7 @@ import redis
 from communities.models import Post
 
 from ..conftest import port_for
-from .servers import MARKER, Load, Site, get, post, posted_markers, summary
+from .servers import MARKER, Load, Site, get, post, posted_markers, record, summary
 
 pytestmark = pytest.mark.services
 
@@ -85,7 +85,7 @@ def test_a_redis_restart_under_load_fails_no_request(world, private_redis):
         f"{len(failed)} failed; {len(answered)} replies answered, "
         f"{len(answered & saved)} in the database"
     )
-    print(f"\nRedis outage: {report}")
+    record("redis-outage", f"Redis outage: {report}")
 
     assert not failed, f"failed requests: {failed[:5]} ({report})"
     assert len(during) >= 5, f"too few requests while Redis was down ({report})"
