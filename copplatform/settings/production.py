@@ -15,7 +15,10 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 # The embedded defaults are for a laptop: a deployment names its database and broker.
-DATABASES["default"] = env.db("DATABASE_URL")
+# Without a default env.db raises when DATABASE_URL is missing; base.py has already
+# read it into DATABASES with its options (no JIT, health-checked connections), which
+# a fresh env.db() here would drop.
+env.db("DATABASE_URL")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     raise ImproperlyConfigured(
         "Set REDIS_URL or CELERY_BROKER_URL: the filesystem broker is for local runs only."
@@ -35,9 +38,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
-# Reused connections are checked first: a database restart fails only the requests
-# made while it is down (tests/faults/test_database_outage.py).
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }

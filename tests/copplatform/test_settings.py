@@ -237,6 +237,7 @@ database, cache = settings.DATABASES["default"], settings.CACHES["default"]
 print(json.dumps({
     "CONN_MAX_AGE": database["CONN_MAX_AGE"],
     "CONN_HEALTH_CHECKS": database.get("CONN_HEALTH_CHECKS", False),
+    "DATABASE_OPTIONS": database.get("OPTIONS", {}),
     "CACHE_BACKEND": cache["BACKEND"],
     "CACHE_OPTIONS": cache.get("OPTIONS", {}),
 }))
@@ -245,6 +246,7 @@ print(json.dumps({
 
 def test_production_reuses_database_connections_checked_and_a_fail_safe_redis_cache(tmp_path):
     env = production_env(tmp_path, SECRET_KEY=random_secret_key())
+    env["DATABASE_URL"] = "postgres://copplatform@db.example.org:5432/copplatform"
 
     result = run_python(["-c", PRINT_FAULT_SETTINGS], env)
 
@@ -252,5 +254,7 @@ def test_production_reuses_database_connections_checked_and_a_fail_safe_redis_ca
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["CONN_MAX_AGE"] == 60
     assert values["CONN_HEALTH_CHECKS"] is True
+    # base.py's PostgreSQL options survive production's check for DATABASE_URL.
+    assert "-c jit=off" in values["DATABASE_OPTIONS"]["options"]
     assert values["CACHE_BACKEND"] == "copplatform.cache.FailSafeRedisCache"
     assert values["CACHE_OPTIONS"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
