@@ -332,6 +332,16 @@ class Load:
         with self._lock:
             return len(self.outcomes)
 
+    def wait_for_replies_within(self, since: float, replies: int, timeout: float = 60) -> None:
+        """Until `replies` replies started and were answered after `since`."""
+
+        def done() -> int:
+            with self._lock:
+                return sum(o.kind == "post" and o.started >= since for o in self.outcomes)
+
+        if not wait_for(lambda: done() >= replies, timeout=timeout, interval=0.05):
+            raise AssertionError(f"only {done()} replies were answered in the window")
+
     def wait_for_requests(self, more: int, timeout: float = 60) -> None:
         target = self.count() + more
         if not wait_for(lambda: self.count() >= target, timeout=timeout, interval=0.05):

@@ -3,12 +3,13 @@ serving.
 
 The site (gunicorn) uses a private redis-server as its cache (allauth's rate limits,
 the worker heartbeat) and Celery broker. Members browse and reply while Redis is
-killed, left down for OUTAGE_SECONDS and started again, empty. No request fails: the
-cache answers as empty while Redis is gone (copplatform/cache.py) and a reply whose
-email task cannot be queued is still saved (instant_email_on_commit is robust). Only
-what allauth rate-limits (sign-in, sign-up, password reset) is refused meanwhile,
-with its 429 page.
-Afterwards the cache and the broker are used again without a restart of the site.
+killed, left down for OUTAGE_SECONDS (longer if three replies have not been answered
+by then) and started again, empty. No request fails: the cache answers as empty
+while Redis is gone (copplatform/cache.py) and a reply whose email task cannot be
+queued is still saved (instant_email_on_commit is robust). Only what allauth
+rate-limits (sign-in, sign-up, password reset) is refused meanwhile, with its 429
+page. Afterwards the cache and the broker are used again without a restart of the
+site.
 
 The worker's side of a broker restart (it reconnects, and the sweep resends what
 the lost queue held) is tests/notifications/email/test_faults.py.
@@ -52,6 +53,9 @@ def test_a_redis_restart_under_load_fails_no_request(world, private_redis):
         private_redis.stop()
         during_sign_in = failed_sign_in(site.port)
         health = get(site.port, "/healthz")
+        # At least OUTAGE_SECONDS, and long enough for replies to be made meanwhile
+        # however slow the machine.
+        load.wait_for_replies_within(down_at, replies=3)
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - down_at)))
         private_redis.start()
         up_at = time.monotonic()
@@ -88,8 +92,7 @@ def test_a_redis_restart_under_load_fails_no_request(world, private_redis):
     record("redis-outage", f"Redis outage: {report}")
 
     assert not failed, f"failed requests: {failed[:5]} ({report})"
-    assert len(during) >= 5, f"too few requests while Redis was down ({report})"
-    assert any(o.kind == "post" for o in during), f"no reply while Redis was down ({report})"
+    assert sum(o.kind == "post" for o in during) >= 3, f"too few replies meanwhile ({report})"
     assert answered <= saved, f"replies lost: {sorted(answered - saved)[:5]} ({report})"
     # While Redis is down a sign-in is refused with allauth's 429 page (its rate
     # limit fails closed: copplatform/cache.py) and /healthz says what is missing.
