@@ -44,3 +44,6 @@ if settings.DEBUG:
     urlpatterns += static(
         f"{settings.MEDIA_URL}communities/", document_root=settings.MEDIA_ROOT / "communities"
     )
+
+# An unreachable database answers 503 with a retry hint; other errors keep the 500 page.
+handler500 = "copplatform.errors.handle_server_error"

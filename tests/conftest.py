@@ -194,6 +194,23 @@ def s3_server(monkeypatch):
 
 
 @pytest.fixture
+def private_redis():
+    """A redis-server of the test's own (no persistence), which it may kill and
+    start again without touching the machine's Redis."""
+    from .notifications.email.workers import RedisServer
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("redis-server is not installed; CI needs it for the fault tests")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(port_for(16380)).start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker (in a thread) on the configured broker.
 

@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["options"] = " ".join(
         filter(None, [DATABASES["default"]["OPTIONS"].get("options", ""), "-c jit=off"])
     )
+# Persistent connections are checked before a request reuses them, so a database
+# restart costs only the requests made while it is down (tests/faults/).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
@@ -132,6 +135,13 @@ CACHES = {
         default=REDIS_URL or f"filecache://{DATA_DIR / 'cache'}",
     ),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis outage reads as an empty cache instead of an error page (copplatform/cache.py).
+    CACHES["default"]["BACKEND"] = "copplatform.cache.FailSafeRedisCache"
+    _cache_timeout = env.float("CACHE_REDIS_TIMEOUT", default=0.5)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
+    )
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "membership.User"

@@ -15,7 +15,10 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 # The embedded defaults are for a laptop: a deployment names its database and broker.
-DATABASES["default"] = env.db("DATABASE_URL")
+# Without a default env.db raises when DATABASE_URL is missing; base.py has already
+# read it into DATABASES with its options (no JIT, health-checked connections), which
+# a fresh env.db() here would drop.
+env.db("DATABASE_URL")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     raise ImproperlyConfigured(
         "Set REDIS_URL or CELERY_BROKER_URL: the filesystem broker is for local runs only."

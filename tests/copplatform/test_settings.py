@@ -224,3 +224,37 @@ def test_redis_url_becomes_the_celery_broker_when_no_broker_url_is_set(tmp_path)
     assert values["celery_app_broker_url"] == "redis://127.0.0.1:6379/3"
     assert "visibility_timeout" in values["CELERY_BROKER_TRANSPORT_OPTIONS"]
     assert not (tmp_path / "broker").exists()
+
+
+# --- faults (tests/faults/) --------------------------------------------------------------
+
+PRINT_FAULT_SETTINGS = """
+import json
+import django
+django.setup()
+from django.conf import settings
+database, cache = settings.DATABASES["default"], settings.CACHES["default"]
+print(json.dumps({
+    "CONN_MAX_AGE": database["CONN_MAX_AGE"],
+    "CONN_HEALTH_CHECKS": database.get("CONN_HEALTH_CHECKS", False),
+    "DATABASE_OPTIONS": database.get("OPTIONS", {}),
+    "CACHE_BACKEND": cache["BACKEND"],
+    "CACHE_OPTIONS": cache.get("OPTIONS", {}),
+}))
+"""
+
+
+def test_production_reuses_database_connections_checked_and_a_fail_safe_redis_cache(tmp_path):
+    env = production_env(tmp_path, SECRET_KEY=random_secret_key())
+    env["DATABASE_URL"] = "postgres://copplatform@db.example.org:5432/copplatform"
+
+    result = run_python(["-c", PRINT_FAULT_SETTINGS], env)
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["CONN_MAX_AGE"] == 60
+    assert values["CONN_HEALTH_CHECKS"] is True
+    # base.py's PostgreSQL options survive production's check for DATABASE_URL.
+    assert "-c jit=off" in values["DATABASE_OPTIONS"]["options"]
+    assert values["CACHE_BACKEND"] == "copplatform.cache.FailSafeRedisCache"
+    assert values["CACHE_OPTIONS"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}

@@ -12,7 +12,6 @@ Broker: Redis in CI, the filesystem transport off CI (test settings); the Redis
 restart uses a private redis-server so the shared one is never touched.
 """
 
-import os
 import shutil
 import time
 from datetime import timedelta
@@ -262,17 +261,10 @@ def test_a_killed_worker_is_resumed_by_a_new_one_and_the_sweep(start_worker, sin
 
 
 @pytest.fixture
-def private_redis():
-    if shutil.which("redis-server") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("redis-server is not installed; CI needs it for the broker restart")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(port_for(16479)).start()
-    try:
-        with publishing_to(app, server.url):
-            yield server
-    finally:
-        server.close()
+def private_redis(private_redis):
+    """tests/conftest.py's private redis-server, as the broker this process publishes to."""
+    with publishing_to(app, private_redis.url):
+        yield private_redis
 
 
 def test_a_broker_restart_loses_the_queue_and_the_sweep_resumes(

@@ -208,6 +208,14 @@ def worker_env(*, smtp_port: int, broker_url: str | None = None, **extra: str) -
     return env
 
 
+def log_tail(path: Path, lines: int = 40) -> str:
+    """The last `lines` lines of a process's log file ("" when there is none)."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
 def _children_of(pid: int) -> list[int]:
     children = []
     for entry in Path("/proc").iterdir():
@@ -302,10 +310,7 @@ class WorkerProcess:
         self.process = None
 
     def tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+        return log_tail(self.log, lines)
 
     def close(self) -> None:
         self.kill()
