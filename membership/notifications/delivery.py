@@ -149,7 +149,9 @@ def plan(*, kind: str, run_period: str, due: Iterable[Due], now: datetime | None
         run.planned = DeliveryRecord.objects.filter(run=run).count()
         run.finished_at = None
         run.save(update_fields=["planned", "finished_at"])
-        transaction.on_commit(lambda: _enqueue_dispatch(run.pk))
+        # Robust: with the broker down the records stay pending, never enqueued, and
+        # the sweep enqueues them when it is back.
+        transaction.on_commit(lambda: _enqueue_dispatch(run.pk), robust=True)
     return run
 
 

@@ -24,6 +24,7 @@ Mentions are not emailed here: they are in-app notifications already.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -49,6 +50,8 @@ ANNOUNCEMENT = "announcement"
 
 TEMPLATES = "membership/email/instant/"
 
+logger = logging.getLogger(__name__)
+
 
 class Event:
     """What happened, as services tell it (the task's `event` argument)."""
@@ -65,12 +68,21 @@ def instant_email_on_commit(*, event: str, object_id: int, actor_id: int | None 
     rolls back). Costs no query: recipients are worked out in the task.
 
     Like `delay_on_commit`, but robust: if the broker cannot take the task, the post
-    is already saved and its author must not see an error (the failure is logged;
-    members who chose a digest still find it there)."""
-    from .tasks import plan_instant
+    is already saved and its author must not see an error. The emails are then planned
+    here, in the request (the database is up): their records wait, never enqueued,
+    until the sweep enqueues them once the broker is back, so none is lost."""
+    from . import tasks
 
     def enqueue_instant_email():  # named: Django logs a robust callback's __qualname__
-        plan_instant.delay(event=event, object_id=object_id, actor_id=actor_id)
+        try:
+            tasks.plan_instant.delay(event=event, object_id=object_id, actor_id=actor_id)
+        except Exception:
+            logger.warning(
+                "broker unreachable: instant emails planned in the request",
+                exc_info=True,
+                extra={"event": event, "object_id": object_id},
+            )
+            plan_instant(event=event, object_id=object_id, actor_id=actor_id)
 
     transaction.on_commit(enqueue_instant_email, robust=True)
 

@@ -341,22 +341,35 @@ def test_a_rolled_back_post_enqueues_nothing(
     assert len(smtp_server.messages) == 2
 
 
-def test_a_broker_that_cannot_take_the_task_does_not_fail_the_post(
-    community, people, django_capture_on_commit_callbacks, monkeypatch, caplog
+def test_a_broker_that_cannot_take_the_task_does_not_fail_the_post_nor_lose_its_emails(
+    community, people, smtp_server, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
     from membership.notifications import tasks
 
     def broker_down(**kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(tasks.plan_instant, "delay", broker_down)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        thread = services.thread_create(
-            community=community, author=people["author"], kind="discussion", title="A", body="B"
-        )
+    for task in (tasks.plan_instant, tasks.dispatch_run, tasks.send_batch):
+        monkeypatch.setattr(task, "delay", broker_down)
+    thread = post_thread(community, people["author"], django_capture_on_commit_callbacks)
 
-    assert len(callbacks) == 1 and Thread.objects.filter(pk=thread.pk).exists()
+    assert Thread.objects.filter(pk=thread.pk).exists()
     assert "broker unreachable" in caplog.text
+    # Planned in the request, waiting for the broker: nothing sent, nothing enqueued.
+    waiting = DeliveryRecord.objects.filter(status=Status.PENDING, enqueued_at=None)
+    assert {record.user_id for record in waiting} == {
+        people["instant"].pk,
+        people["instant_here"].pk,
+    }
+    assert smtp_server.messages == []
+
+    monkeypatch.undo()  # the broker is back: the next sweep sends them, once
+    delivery.sweep()
+    delivery.sweep()
+
+    assert recipients(smtp_server) == sorted(
+        [people["instant"].email, people["instant_here"].email]
+    )
 
 
 def test_the_hook_costs_the_request_no_query(db, django_assert_num_queries):
