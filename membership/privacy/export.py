@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
 from django.utils import timezone
 
 from membership import permissions
@@ -77,6 +77,11 @@ def _either(*fields: str) -> Callable[[User], Q]:
 COMMUNITY = {"community_name": F("community__name")}
 
 
+def _only_if(condition: Q, field: str) -> Case:
+    """The field's text where the condition holds, else an empty string."""
+    return Case(When(condition, then=F(field)), default=Value(""), output_field=TextField())
+
+
 # --- the parts that need more than one filter -------------------------------------------
 
 
@@ -119,7 +124,7 @@ def _profile(user: User) -> list[dict]:
     return [profile]
 
 
-def _own_addresses(user: User) -> list[str]:
+def own_addresses(user: User) -> list[str]:
     EmailAddress = apps.get_model("account", "EmailAddress")
     addresses = {user.email.lower()}
     addresses |= {e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
@@ -129,7 +134,7 @@ def _own_addresses(user: User) -> list[str]:
 def _invitations_received(user: User) -> list[dict]:
     Invitation = apps.get_model("membership", "Invitation")
     to_me = Q(accepted_by=user)
-    for address in _own_addresses(user):
+    for address in own_addresses(user):
         to_me |= Q(email__iexact=address)
     return list(
         Invitation.objects.filter(to_me)
@@ -220,9 +225,9 @@ def _notifications(user: User) -> list[dict]:
             "kind",
             "created_at",
             "read_at",
-            title_now=Case(When(still, then=F("title")), default=Value("")),
-            url_now=Case(When(still, then=F("url")), default=Value("")),
-            community_name=Case(When(still, then=F("community__name")), default=Value("")),
+            title_now=_only_if(still, "title"),
+            url_now=_only_if(still, "url"),
+            community_name=_only_if(still, "community__name"),
         )
     )
 
@@ -309,9 +314,7 @@ def _level_suggestions(user: User) -> list[dict]:
             "decided_at",
             community_name=F("membership__community__name"),
             about_me=Q(membership__user=user),
-            reason_given=Case(
-                When(membership__user=user, then=F("reason")), default=Value("")
-            ),
+            reason_given=_only_if(Q(membership__user=user), "reason"),
             decided_by_me=Q(decided_by=user),
         )
     )
@@ -330,7 +333,7 @@ def _audit(user: User) -> list[dict]:
             **COMMUNITY,
             done_by_me=Q(actor=user),
             about_me=Q(subject=user),
-            reason_given=Case(When(subject=user, then=F("reason")), default=Value("")),
+            reason_given=_only_if(Q(subject=user), "reason"),
         )
     )
 
@@ -340,7 +343,7 @@ def _onboarding(user: User) -> list[dict]:
         "membership.OnboardingProgress",
         _by("membership__user"),
         "created_at",
-        step=F("step__title"),
+        step_title=F("step__title"),
         community_name=F("membership__community__name"),
     )(user)
 
@@ -576,7 +579,7 @@ PARTS: tuple[Part, ...] = (
             _by("user"),
             "created_at",
             question=F("poll__question"),
-            option=F("option__label"),
+            option_label=F("option__label"),
         ),
     ),
     Part(
@@ -587,7 +590,7 @@ PARTS: tuple[Part, ...] = (
             _by("user"),
             "is_lead",
             "created_at",
-            group=F("group__name"),
+            group_name=F("group__name"),
             community_name=F("group__community__name"),
         ),
     ),
@@ -601,7 +604,7 @@ PARTS: tuple[Part, ...] = (
             "status",
             "created_at",
             "decided_at",
-            group=F("group__name"),
+            group_name=F("group__name"),
         ),
     ),
     Part(
@@ -612,7 +615,7 @@ PARTS: tuple[Part, ...] = (
             _by("decided_by"),
             "status",
             "decided_at",
-            group=F("group__name"),
+            group_name=F("group__name"),
         ),
     ),
     Part(
