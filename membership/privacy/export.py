@@ -127,7 +127,9 @@ def _profile(user: User) -> list[dict]:
 def own_addresses(user: User) -> list[str]:
     EmailAddress = apps.get_model("account", "EmailAddress")
     addresses = {user.email.lower()}
-    addresses |= {e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    addresses |= {
+        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
     return sorted(addresses)
 
 
@@ -465,7 +467,9 @@ PARTS: tuple[Part, ...] = (
     Part(
         "activity",
         ("communities.Activity.actor",),
-        _values("communities.Activity", _by("actor"), "verb", "title", "url", "created_at", **COMMUNITY),
+        _values(
+            "communities.Activity", _by("actor"), "verb", "title", "url", "created_at", **COMMUNITY
+        ),
     ),
     Part(
         "threads",
@@ -504,7 +508,13 @@ PARTS: tuple[Part, ...] = (
         "earlier_versions_of_my_posts",
         ("communities.Revision.written_by",),
         _values(
-            "communities.Revision", _by("written_by"), "thread_id", "post_id", "title", "body", "written_at"
+            "communities.Revision",
+            _by("written_by"),
+            "thread_id",
+            "post_id",
+            "title",
+            "body",
+            "written_at",
         ),
     ),
     Part(
@@ -568,7 +578,13 @@ PARTS: tuple[Part, ...] = (
         "polls_started",
         ("communities.Poll.created_by",),
         _values(
-            "communities.Poll", _by("created_by"), "thread_id", "question", "allows_multiple", "closes_at", "created_at"
+            "communities.Poll",
+            _by("created_by"),
+            "thread_id",
+            "question",
+            "allows_multiple",
+            "closes_at",
+            "created_at",
         ),
     ),
     Part(
@@ -803,7 +819,12 @@ PARTS: tuple[Part, ...] = (
         "glossary_terms",
         ("knowledge.GlossaryTerm.created_by",),
         _values(
-            "knowledge.GlossaryTerm", _by("created_by"), "term", "definition", "created_at", **COMMUNITY
+            "knowledge.GlossaryTerm",
+            _by("created_by"),
+            "term",
+            "definition",
+            "created_at",
+            **COMMUNITY,
         ),
     ),
     Part(
@@ -826,7 +847,12 @@ PARTS: tuple[Part, ...] = (
         "value_stories_decided",
         ("facilitation.ValueStory.decided_by",),
         _values(
-            "facilitation.ValueStory", _by("decided_by"), "status", "decision_note", "decided_at", **COMMUNITY
+            "facilitation.ValueStory",
+            _by("decided_by"),
+            "status",
+            "decision_note",
+            "decided_at",
+            **COMMUNITY,
         ),
     ),
     Part(
@@ -925,7 +951,7 @@ def export_archive(*, user: User):
 
     Precondition: `user` is the signed-in member asking for their own data. The
     caller streams and closes the file."""
-    archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned open)
     contents = {}
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
         for part in PARTS:

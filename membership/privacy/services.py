@@ -56,9 +56,7 @@ def account_deletion_blockers(*, user: User) -> list[str]:
         )
     facilitated = FacilitatorAssignment.objects.filter(user=user).values("community")
     sole_facilitator = (
-        FacilitatorAssignment.objects.filter(
-            community__in=facilitated, community__status="active"
-        )
+        FacilitatorAssignment.objects.filter(community__in=facilitated, community__status="active")
         .values("community", "community__name")
         .annotate(facilitators=Count("pk"))
         .filter(facilitators=1)
@@ -73,11 +71,11 @@ def account_deletion_blockers(*, user: User) -> list[str]:
             % {"community": row["community__name"]}
         )
     if user.is_superuser:
-        others = get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk)
+        others = (
+            get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk)
+        )
         if not others.exists():
-            problems.append(
-                _("You are the only platform admin. Make someone else an admin first.")
-            )
+            problems.append(_("You are the only platform admin. Make someone else an admin first."))
     return problems
 
 
@@ -90,7 +88,7 @@ def account_deletion_confirmation_matches(*, user: User, typed: str) -> bool:
 
 
 def _mention_pattern(user_id: int) -> re.Pattern:
-    return re.compile(r"@\[[^\]\[\n]{1,120}\]\(member:%d\)" % user_id)
+    return re.compile(r"@\[[^\]\[\n]{1,120}\]\(member:" + str(user_id) + r"\)")
 
 
 def _scrub_mentions(user: User) -> None:
@@ -122,7 +120,10 @@ def _scrub_logs(user: User, addresses: list[str]) -> None:
     AuditEntry.objects.filter(address_match).update(detail="")
     WorkLogEntry = apps.get_model("facilitation", "WorkLogEntry")
     JoinRequest = apps.get_model("membership", "JoinRequest")
-    sources = [f"join-request:{pk}" for pk in JoinRequest.objects.filter(user=user).values_list("pk", flat=True)]
+    sources = [
+        f"join-request:{pk}"
+        for pk in JoinRequest.objects.filter(user=user).values_list("pk", flat=True)
+    ]
     WorkLogEntry.objects.filter(source__in=sources).update(
         description=_("Approved a former member's request to join")
     )

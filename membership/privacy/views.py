@@ -74,4 +74,3 @@ def delete_account(request):
             status = 400
     context = {"form": form, "blockers": blockers}
     return render(request, "membership/privacy/delete_account.html", context, status=status)
-

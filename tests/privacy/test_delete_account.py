@@ -13,7 +13,7 @@ from knowledge.models import KnowledgeItem
 from membership.models import Conversation, Membership, Message, User
 
 from ..events.factories import meeting_of
-from ..factories import PASSWORD, FacilitatorAssignmentFactory, MembershipFactory, UserFactory
+from ..factories import PASSWORD, FacilitatorAssignmentFactory, MembershipFactory
 from .world import EMAIL, NAME, ORGANISATION, OTHERS_SECRET, World
 
 DELETE = reverse("privacy:delete_account")
@@ -151,4 +151,3 @@ def test_a_core_member_among_others_may_leave(client, community):
     MembershipFactory(community=community, level=Membership.Level.CORE)
     reauthenticated(client, chair)
     assert client.post(DELETE, {"confirmation": chair.email}).status_code == 302
-

@@ -82,7 +82,10 @@ def test_the_archive_holds_each_kind_of_their_data_and_their_files(client, world
     assert any(v["saved_by_me"] for v in parts["knowledge_versions"])
     [conversation] = parts["conversations"]
     assert conversation["with"] == ["Ola Other"]
-    assert [m["body"] for m in conversation["messages"]] == ["QUILL-SENT hello", "OLA-RECEIVED hi Pat"]
+    assert [m["body"] for m in conversation["messages"]] == [
+        "QUILL-SENT hello",
+        "OLA-RECEIVED hi Pat",
+    ]
     assert parts["people_blocked"][0]["blocked"] == world.third.name
     assert "QUILL-NOTIFIED" in [row["title_now"] for row in parts["notifications"]]
     assert parts["email_settings"][0]["frequency"] == "daily"
@@ -92,7 +95,9 @@ def test_the_archive_holds_each_kind_of_their_data_and_their_files(client, world
     [uploaded] = [name for name in files if name.startswith("files/")]
     assert uploaded.endswith("quill.txt") and files[uploaded] == b"QUILL-FILE contents\n"
     manifest = parts["manifest"]
-    assert manifest["contents"]["threads.json"] == 1 and manifest["files_missing_from_storage"] == []
+    assert (
+        manifest["contents"]["threads.json"] == 1 and manifest["files_missing_from_storage"] == []
+    )
     # Synchronous is fine while it stays fast (SQLite, one member with a bit of everything).
     assert elapsed < 2.0
 
@@ -103,7 +108,9 @@ def test_the_archive_holds_nothing_private_of_other_people(client, world):
     everything = b"".join(files.values()).decode()
     assert OTHERS_SECRET not in everything
     # Nobody else's address: not the friend's they message, nor the invitee's.
-    assert OTHER_EMAIL not in everything and "@example.org" not in everything.replace(EMAIL, "").replace(EMAIL.upper(), "")
+    assert OTHER_EMAIL not in everything and "@example.org" not in everything.replace(
+        EMAIL, ""
+    ).replace(EMAIL.upper(), "")
     # The people they talk with are named, as in their inbox; the person blocked too.
     assert "Ola Other" in everything
 

@@ -33,16 +33,24 @@ class Place:
 
     def __init__(self, visibility):
         self.community = CommunityFactory(
-            name="Harbour Ward", slug="harbour-ward", visibility=visibility,
+            name="Harbour Ward",
+            slug="harbour-ward",
+            visibility=visibility,
             join_policy="open" if visibility == "public" else "request",
         )
         self.core = MembershipFactory(community=self.community, level=Membership.Level.CORE).user
         self.thread = discussions.thread_create(
-            community=self.community, author=self.core, kind="discussion",
-            title=TOPIC, body="Who covers nights?",
+            community=self.community,
+            author=self.core,
+            kind="discussion",
+            title=TOPIC,
+            body="Who covers nights?",
         )
         self.item = make_item(
-            self.community, author=self.core, kind="document", title=f"{TOPIC} checklist",
+            self.community,
+            author=self.core,
+            kind="document",
+            title=f"{TOPIC} checklist",
             upload=text_upload("rota.txt", "nights\n"),
         )
         self.event = make_event(self.community, self.core, title=f"{TOPIC} huddle")
@@ -184,8 +192,11 @@ def test_a_join_decision_stays_while_the_community_is_listed(client, db):
     place = Place("private")
     person = UserFactory()
     Notification.objects.create(
-        recipient=person, kind=Notification.Kind.JOIN_DECISION, community=place.community,
-        title="Your request to join Harbour Ward was declined", url="/",
+        recipient=person,
+        kind=Notification.Kind.JOIN_DECISION,
+        community=place.community,
+        title="Your request to join Harbour Ward was declined",
+        url="/",
     )
     client.force_login(person)
     assert "Harbour Ward was declined" in body(client, reverse("notifications:list"))
@@ -201,16 +212,14 @@ def on(person, frequency):
 
 def about_topic(smtp_server, person) -> list:
     return [
-        message for message in smtp_server.messages
-        if message["To"] == person.email and (
-            TOPIC in message.as_string() or "Harbour Ward" in message.as_string()
-        )
+        message
+        for message in smtp_server.messages
+        if message["To"] == person.email
+        and (TOPIC in message.as_string() or "Harbour Ward" in message.as_string())
     ]
 
 
-def test_a_removed_member_gets_no_pending_email_nor_digest_about_the_community(
-    db, smtp_server
-):
+def test_a_removed_member_gets_no_pending_email_nor_digest_about_the_community(db, smtp_server):
     with at(MONDAY_AFTERNOON):
         place = Place("private")
         instant_reader = on(MembershipFactory(community=place.community).user, "instant")
@@ -241,9 +250,7 @@ def test_a_removed_member_gets_no_pending_email_nor_digest_about_the_community(
     assert len(about_topic(smtp_server, stays)) == 1
 
 
-def test_pending_email_about_a_community_turned_private_reaches_members_only(
-    db, smtp_server
-):
+def test_pending_email_about_a_community_turned_private_reaches_members_only(db, smtp_server):
     with at(MONDAY_AFTERNOON):
         place = Place("public")
         member = on(MembershipFactory(community=place.community).user, "instant")

@@ -43,22 +43,32 @@ class World:
         ).user
         self.third = MembershipFactory(community=community, level="active").user
         MembershipFactory(user=self.pat, community=community, level=Membership.Level.ACTIVE)
-        private = CommunityFactory(name="Ward Nine", visibility=Community.Visibility.PRIVATE,
-                                   join_policy="request")
+        private = CommunityFactory(
+            name="Ward Nine", visibility=Community.Visibility.PRIVATE, join_policy="request"
+        )
         self.join_request = join_request_create(
             user=self.pat, community=private, message="QUILL-REQUEST please"
         )
         Invitation.objects.create(
-            community=CommunityFactory(), email=EMAIL.upper(), nonce="q" * 32,
-            expires_at="2099-01-01T00:00:00Z", message="QUILL-INVITE",
+            community=CommunityFactory(),
+            email=EMAIL.upper(),
+            nonce="q" * 32,
+            expires_at="2099-01-01T00:00:00Z",
+            message="QUILL-INVITE",
         )
         self.thread = discussions.thread_create(
-            community=community, author=self.pat, kind="question",
-            title="QUILL-THREAD title", body="QUILL-THREAD body",
+            community=community,
+            author=self.pat,
+            kind="question",
+            title="QUILL-THREAD title",
+            body="QUILL-THREAD body",
         )
         theirs = discussions.thread_create(
-            community=community, author=self.friend, kind="discussion",
-            title="Ola's thread", body="Thoughts?",
+            community=community,
+            author=self.friend,
+            kind="discussion",
+            title="Ola's thread",
+            body="Thoughts?",
         )
         self.reply = discussions.reply_create(thread=theirs, author=self.pat, body="QUILL-REPLY")
         self.mentioning = discussions.reply_create(
@@ -72,23 +82,36 @@ class World:
         events.rsvp_set(occurrence=meeting_of(other_event), user=self.pat, response="going")
         events.rsvp_set(occurrence=meeting_of(other_event), user=self.third, response="going")
         self.item = make_item(
-            community, author=self.pat, kind="document", title="QUILL-ITEM checklist",
+            community,
+            author=self.pat,
+            kind="document",
+            title="QUILL-ITEM checklist",
             upload=text_upload("quill.txt", "QUILL-FILE contents\n"),
         )
         conversation_between(
-            self.pat, [self.friend], body="QUILL-SENT hello",
+            self.pat,
+            [self.friend],
+            body="QUILL-SENT hello",
             replies=[(self.friend, "OLA-RECEIVED hi Pat")],
         )
         conversation_between(self.friend, [self.third], body=OTHERS_SECRET)
         person_block(blocker=self.pat, blocked=self.third)
         Notification.objects.create(
-            recipient=self.pat, kind="reply", actor=self.friend, community=community,
-            title="QUILL-NOTIFIED", url="/somewhere/",
+            recipient=self.pat,
+            kind="reply",
+            actor=self.friend,
+            community=community,
+            title="QUILL-NOTIFIED",
+            url="/somewhere/",
         )
         NotificationSettings.objects.create(user=self.pat, frequency="daily")
         DeliveryRecord.objects.create(user=self.pat, kind="digest_daily", period="QUILL-PERIOD")
         GlossaryTermFactory(term="QUILL-TERM", community=community, created_by=self.pat)
         ValueStory.objects.create(
-            community=community, author=self.pat, title="QUILL-STORY", applied="x",
-            changed="y", value_type="applied",
+            community=community,
+            author=self.pat,
+            title="QUILL-STORY",
+            applied="x",
+            changed="y",
+            value_type="applied",
         )
