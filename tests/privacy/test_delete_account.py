@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from communities.discussions.services import thread_url
-from communities.models import Community, Post, Rsvp, Thread
+from communities.models import Action, Community, Post, Rsvp, Thread
 from knowledge.models import KnowledgeItem
 from membership.models import Conversation, Membership, Message, User
 
@@ -86,6 +86,7 @@ def test_deleting_leaves_no_personal_data_and_keeps_community_content(client, wo
     assert KnowledgeItem.objects.get(pk=item.pk).authors.count() == 0
     assert Post.objects.get(pk=world.mentioning.pk).body == "Thanks @Former member, agreed."
     assert Community.objects.get(pk=world.community.pk).member_count == members_before - 1
+    assert Action.objects.get(pk=world.action.pk).owner is None
     # Their place at a meeting went to the first person waiting.
     assert Rsvp.objects.get(occurrence=occurrence, user=waiting).response == "going"
     # Other people's conversations are untouched; theirs with Pat keeps Ola's words.
@@ -99,6 +100,8 @@ def test_deleting_leaves_no_personal_data_and_keeps_community_content(client, wo
     assert "Former member" in page.content.decode()
     item_page = client.get(item.get_absolute_url()).content.decode()
     assert "Former member" in item_page and NAME not in item_page
+    meeting = client.get(meeting_of(world.event).get_absolute_url()).content.decode()
+    assert "Draft the QUILL-ACTION protocol</strong> · Former member" in meeting
 
 
 def test_a_deleted_member_cannot_sign_in(client, world):

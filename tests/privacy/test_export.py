@@ -77,6 +77,7 @@ def test_the_archive_holds_each_kind_of_their_data_and_their_files(client, world
     assert parts["poll_votes"][0]["option_label"] == "Monthly"
     assert parts["events_organised"][0]["title"] == "QUILL-EVENT huddle"
     assert parts["event_replies"][0]["response"] == "going"
+    assert parts["meeting_actions"][0]["title"] == "Draft the QUILL-ACTION protocol"
     assert parts["knowledge_items"][0]["title"] == "QUILL-ITEM checklist"
     assert parts["knowledge_items"][0]["i_am_author"] is True
     assert any(v["saved_by_me"] for v in parts["knowledge_versions"])

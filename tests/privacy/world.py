@@ -78,6 +78,12 @@ class World:
         poll = PollFactory(thread=theirs)
         PollVote.objects.create(poll=poll, option=poll.options.first(), user=self.pat)
         self.event = make_event(community, self.pat, title="QUILL-EVENT huddle")
+        self.action = events.action_create(
+            occurrence=meeting_of(self.event),
+            actor=self.friend,
+            title="Draft the QUILL-ACTION protocol",
+            owner=self.pat,
+        )
         other_event = make_event(community, self.friend, title="Ola's clinic", capacity=1)
         events.rsvp_set(occurrence=meeting_of(other_event), user=self.pat, response="going")
         events.rsvp_set(occurrence=meeting_of(other_event), user=self.third, response="going")
