@@ -56,6 +56,7 @@ class Place:
         self.event = make_event(self.community, self.core, title=f"{TOPIC} huddle")
         GlossaryTermFactory(term=f"{TOPIC} term", community=self.community, created_by=self.core)
         slug = self.community.slug
+        meeting = self.event.occurrences.first()
         self.content_urls = [
             reverse("discussions:list", args=[slug]),
             thread_url(self.thread),
@@ -65,6 +66,9 @@ class Place:
             reverse("events:list", args=[slug]),
             self.event.get_absolute_url(),
             reverse("events:event_ics", args=[slug, self.event.pk]),
+            meeting.get_absolute_url(),
+            reverse("events:occurrence_ics", args=[slug, self.event.pk, meeting.pk]),
+            reverse("knowledge:history", args=[self.item.pk]),
             reverse("activity:community_feed", args=[slug]),
             reverse("glossary:community", args=[slug]),
         ]
@@ -115,6 +119,10 @@ def test_a_community_turned_private_is_closed_to_outsiders_on_the_next_request(
 def test_a_removed_member_is_shut_out_on_the_next_request(client, db):
     place = Place("private")
     member = MembershipFactory(community=place.community).user
+    # Members (not outsiders) are offered people to mention: that stops too.
+    place.content_urls.append(
+        reverse("discussions:mention_suggestions", args=[place.community.slug]) + "?q=a"
+    )
     feed = calendar_feed_regenerate(user=member)
     feed_url = reverse("events:calendar_feed", args=[feed.token])
     client.force_login(member)
