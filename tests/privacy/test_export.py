@@ -80,7 +80,7 @@ def test_the_archive_holds_each_kind_of_their_data_and_their_files(client, world
     assert parts["meeting_actions"][0]["title"] == "Draft the QUILL-ACTION protocol"
     assert parts["knowledge_items"][0]["title"] == "QUILL-ITEM checklist"
     assert parts["knowledge_items"][0]["i_am_author"] is True
-    assert any(v["saved_by_me"] for v in parts["knowledge_versions"])
+    assert {v["title"] for v in parts["knowledge_versions"]} == {"QUILL-ITEM checklist"}
     [conversation] = parts["conversations"]
     assert conversation["with"] == ["Ola Other"]
     assert [m["body"] for m in conversation["messages"]] == [
@@ -139,3 +139,29 @@ def test_the_your_data_page_links_the_download_and_the_deletion(client, world):
     page = response.content.decode()
     assert reverse("privacy:download") in page and reverse("privacy:delete_account") in page
     assert "conversations.json" in page
+
+
+def test_after_leaving_a_private_community_only_their_own_words_come_with_them(client, world):
+    from communities.models import Community
+    from communities.services import community_update_settings
+    from knowledge.services import item_update
+    from membership.services import membership_leave
+
+    community_update_settings(
+        community=world.community,
+        actor=world.friend,
+        changes={"visibility": Community.Visibility.PRIVATE, "join_policy": "request"},
+    )
+    item_update(
+        item=world.item, actor=world.friend, summary="OLA-EDIT for members only", change_note=""
+    )
+    membership_leave(user=world.pat, community=world.community)
+    client.force_login(world.pat)
+
+    files = read_archive(client.get(reverse("privacy:download")))
+
+    everything = b"".join(files.values()).decode()
+    assert "OLA-EDIT" not in everything
+    versions = json.loads(files["knowledge_versions.json"])
+    assert [v["title"] for v in versions] == ["QUILL-ITEM checklist"] * len(versions)
+    assert "QUILL-REPLY" in everything  # what they wrote stays theirs

@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from membership import permissions
 from membership.models import User
 
-from .rows import COMMUNITY, by, either, only_if, rows_of
+from .rows import COMMUNITY, by, only_if, rows_of
 
 
 def profile_rows(user: User) -> list[dict]:
@@ -161,10 +161,14 @@ def notifications(user: User) -> list[dict]:
 
 
 def knowledge_items(user: User) -> list[dict]:
+    """Items they author, started or last changed, as they are now, while they may
+    read them: after that, others' later edits are not theirs to take (what they
+    wrote themselves is in knowledge_versions)."""
     KnowledgeItem = apps.get_model("knowledge", "KnowledgeItem")
     mine = Q(authors=user) | Q(created_by=user) | Q(updated_by=user)
     return list(
-        KnowledgeItem.objects.filter(pk__in=KnowledgeItem.objects.filter(mine).values("pk"))
+        permissions.items_readable_by(user)
+        .filter(pk__in=KnowledgeItem.objects.filter(mine).values("pk"))
         .order_by("pk")
         .values(
             "id",
@@ -193,10 +197,10 @@ def knowledge_items(user: User) -> list[dict]:
 
 
 def knowledge_versions(user: User) -> list[dict]:
-    """The versions they saved, each with the file it held (in files/ if theirs)."""
+    """The versions they saved, each with its file (in files/)."""
     History = apps.get_model("knowledge", "HistoricalKnowledgeItem")
     return list(
-        History.objects.filter(either("history_user", "created_by", "updated_by")(user))
+        History.objects.filter(history_user=user)
         .order_by("history_id")
         .values(
             "id",
@@ -214,7 +218,6 @@ def knowledge_versions(user: User) -> list[dict]:
             "file_name",
             "change_note",
             "status",
-            saved_by_me=Q(history_user=user),
         )
     )
 
