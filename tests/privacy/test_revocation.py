@@ -236,7 +236,21 @@ def test_a_removed_member_gets_no_pending_email_nor_digest_about_the_community(d
         elsewhere = CommunityFactory(name="Elsewhere")
         MembershipFactory(user=daily_reader, community=elsewhere)
         reply = discussions.reply_create(thread=place.thread, author=place.core, body="Nights?")
-        assert instant.plan_instant(event="reply", object_id=reply.pk) == 2
+        announcement = discussions.thread_create(
+            community=place.community,
+            author=place.core,
+            kind="announcement",
+            title=f"{TOPIC}: new rota",
+            body="From Monday.",
+        )
+        instant.plan_instant(event="thread", object_id=place.thread.pk)
+        instant.plan_instant(event="reply", object_id=reply.pk)
+        instant.plan_instant(event="item_published", object_id=place.item.pk)
+        instant.plan_instant(event="announcement", object_id=announcement.pk)
+        # Planned while a member: each kind of instant email is waiting for them.
+        assert set(
+            DeliveryRecord.objects.filter(user=instant_reader).values_list("kind", flat=True)
+        ) == {instant.THREAD, instant.REPLY, instant.ITEM, instant.ANNOUNCEMENT}
     with at(TUESDAY_DIGEST):
         plan_digests()
         assert DeliveryRecord.objects.filter(user=daily_reader, kind="digest_daily").exists()
@@ -251,11 +265,13 @@ def test_a_removed_member_gets_no_pending_email_nor_digest_about_the_community(d
 
     assert about_topic(smtp_server, instant_reader) == []
     assert about_topic(smtp_server, daily_reader) == []
-    assert DeliveryRecord.objects.get(user=instant_reader, kind=instant.REPLY).status == (
-        Status.SKIPPED
-    )
-    # Not over-revoked: a member who stayed gets the reply.
-    assert len(about_topic(smtp_server, stays)) == 1
+    for person in (instant_reader, daily_reader):
+        records = DeliveryRecord.objects.filter(user=person).exclude(kind="digest_daily")
+        assert records.exists() and set(records.values_list("status", flat=True)) == {
+            Status.SKIPPED
+        }
+    # Not over-revoked: a member who stayed gets all four.
+    assert len(about_topic(smtp_server, stays)) == 4
 
 
 def test_pending_email_about_a_community_turned_private_reaches_members_only(db, smtp_server):
