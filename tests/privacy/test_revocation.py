@@ -16,10 +16,16 @@ from communities.services import community_update_settings
 from membership.models import DeliveryRecord, Membership, Notification, NotificationSettings
 from membership.notifications import delivery, instant
 from membership.notifications.digests import plan_digests
-from membership.services import membership_leave, membership_remove
+from membership.notifications.selectors import unread_count
+from membership.services import facilitator_unassign, membership_leave, membership_remove
 
 from ..events.factories import make_event
-from ..factories import CommunityFactory, MembershipFactory, UserFactory
+from ..factories import (
+    CommunityFactory,
+    FacilitatorAssignmentFactory,
+    MembershipFactory,
+    UserFactory,
+)
 from ..knowledge.factories import make_item, text_upload
 from ..notifications.email.digest_world import MONDAY_AFTERNOON, TUESDAY_DIGEST, at
 from ..search.factories import GlossaryTermFactory
@@ -177,8 +183,6 @@ def test_a_removed_members_notifications_about_the_community_are_no_longer_shown
     )
 
     assert_notification_gone(client, notification)
-    from membership.notifications.selectors import unread_count
-
     assert unread_count(user=member) == 0
 
 
@@ -287,3 +291,15 @@ def test_pending_email_about_a_community_turned_private_reaches_members_only(db,
 
     assert len(about_topic(smtp_server, member)) == 1
     assert about_topic(smtp_server, leaver) == []
+
+
+def test_a_facilitator_taken_off_a_community_is_shut_out_on_the_next_request(client, db):
+    place = Place("private")
+    facilitator = FacilitatorAssignmentFactory(community=place.community).user
+    client.force_login(facilitator)
+    assert all(status < 400 for status in place.answers(client).values())
+
+    facilitator_unassign(user=facilitator, community=place.community, actor=None)
+
+    assert refused(place.answers(client)) == {}
+    assert TOPIC not in body(client, place.search_url)
