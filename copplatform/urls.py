@@ -29,6 +29,8 @@ urlpatterns = [
     path("facilitation/", include("facilitation.coordination.urls")),
     path("", include("facilitation.alignment.urls")),
     path("reports/", include("facilitation.reports.urls")),
+    # A member's own data: download it, delete the account (docs/privacy.md).
+    path("", include("membership.privacy.urls")),
 ]
 
 if settings.BENCH_FLOOR_PAGE:

@@ -1314,3 +1314,32 @@ def closed_group_readers_each(user_ids, groups) -> set[tuple[int, int]]:
     for user_id, community_ids in moderated.items():
         pairs.update((user_id, g.pk) for g in closed if g.community_id in community_ids)
     return pairs
+
+
+# --- notifications and a member's own data -------------------------------------
+# A notification names something in a community (a thread's title, an event, an
+# item): it is shown, counted and followed only while its recipient may still read
+# that community. A join decision is about the community itself, so it stays while
+# the community is listed to them. Access removed is access removed on the next
+# request: nothing here is cached beyond it.
+
+
+def notifications_visible_to(user) -> QuerySet:
+    """The user's notifications they may still see (one query, as a filter)."""
+    from .models import Notification
+
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    readable = communities_readable_by(user).values("pk")
+    listable = communities_listable_by(user).values("pk")
+    return Notification.objects.filter(recipient=user).filter(
+        Q(community=None)
+        | Q(community__in=readable)
+        | Q(kind=Notification.Kind.JOIN_DECISION, community__in=listable)
+    )
+
+
+def may_manage_own_data(user) -> bool:
+    """Download one's data and delete one's account: every signed-in person, for
+    themselves only (the views never take a user id)."""
+    return user.is_authenticated and user.is_active

@@ -247,8 +247,10 @@ class Action(TimeStampedModel):
         EventOccurrence, on_delete=models.CASCADE, related_name="actions"
     )
     title = models.CharField(_("action"), max_length=200)
+    # Kept, as a former member's, when its owner deletes their account: the meeting
+    # decided it and the community still needs to see it (docs/privacy.md).
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_actions"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="event_actions"
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)

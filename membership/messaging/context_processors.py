@@ -4,14 +4,17 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
-from membership.models import Notification, User
+from membership import permissions
+from membership.models import User
 
 from .selectors import unread_conversations_subquery
 
 
 def _unread_counts(user) -> dict:
+    # Only notifications the person may still see (permissions.notifications_visible_to).
     notifications = (
-        Notification.objects.filter(recipient=OuterRef("pk"), read_at=None)
+        permissions.notifications_visible_to(user)
+        .filter(read_at=None)
         .order_by()
         .values("recipient")
         .annotate(count=Count("pk"))

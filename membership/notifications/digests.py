@@ -23,6 +23,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from communities.models import Community, EventOccurrence, Post, Report, Thread
 from copplatform.emails import absolute_url
@@ -255,7 +256,8 @@ def _in(moment: datetime | None, since: datetime, until: datetime) -> bool:
 
 
 def _author_name(user) -> str:
-    return str(user) if user is not None else ""
+    # `name`, never str(user): that falls back to the email address.
+    return user.name if user is not None else gettext("Former member")
 
 
 @dataclass

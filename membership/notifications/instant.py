@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from copplatform.emails import absolute_url
 from membership import permissions
@@ -310,7 +311,7 @@ def _may_read(record, thread, members: dict, closed_readers: set) -> Membership 
 
 
 def _author_name(person) -> str:
-    return person.name if person is not None else ""
+    return person.name if person is not None else gettext("Former member")
 
 
 @delivery.register(THREAD)

@@ -2,40 +2,42 @@
 
 from datetime import datetime
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 
 from copplatform.pagination import KeysetPage, keyset_page
+from membership import permissions
 from membership.models import Notification, User
 
 NOTIFICATIONS_PER_PAGE = 20
 
 
 def notifications_page(*, user: User, cursor: str | None) -> KeysetPage:
-    rows = Notification.objects.filter(recipient=user).select_related("actor", "community")
+    rows = permissions.notifications_visible_to(user).select_related("actor", "community")
     return keyset_page(rows, cursor, per_page=NOTIFICATIONS_PER_PAGE)
 
 
 def notification_of(*, user: User, notification_id: int) -> Notification | None:
-    """The user's own notification, or None (someone else's is as good as missing)."""
-    if not user.is_authenticated:
-        return None
+    """The user's own notification, or None (someone else's, or one about a community
+    they may no longer read, is as good as missing)."""
     return (
-        Notification.objects.select_related("actor", "community")
-        .filter(pk=notification_id, recipient=user)
+        permissions.notifications_visible_to(user)
+        .select_related("actor", "community")
+        .filter(pk=notification_id)
         .first()
     )
 
 
 def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at=None).count()
+    return permissions.notifications_visible_to(user).filter(read_at=None).count()
 
 
 def unread_count_and_email_failure(*, user: User) -> tuple[int, datetime | None]:
     """The unread count and, folded into the same query, since when the member's
     address has been refused (None if it works): the centre shows both."""
     unread = (
-        Notification.objects.filter(recipient=OuterRef("pk"), read_at=None)
+        permissions.notifications_visible_to(user)
+        .filter(read_at=None)
         .order_by()
         .values("recipient")
         .annotate(count=Count("pk"))

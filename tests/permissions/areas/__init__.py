@@ -21,6 +21,7 @@ from . import (
     interactions,
     knowledge,
     messaging,
+    privacy,
     reports,
     search,
 )
@@ -38,4 +39,5 @@ AREAS = [
     alignment,
     reports,
     email,
+    privacy,
 ]

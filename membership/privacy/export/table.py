@@ -1,0 +1,590 @@
+"""The archive's table of contents: every part, and what no part exports (and why).
+
+tests/privacy/test_export.py checks that every relation to a user is in one or the
+other."""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from .readers import (
+    audit_rows,
+    blocks_made,
+    conversations,
+    invitations_received,
+    item_downloads,
+    knowledge_items,
+    knowledge_versions,
+    level_suggestions,
+    notifications,
+    onboarding,
+    profile_rows,
+)
+from .rows import COMMUNITY, Part, by, either, rows_of
+
+PARTS: tuple[Part, ...] = (
+    Part(
+        "profile",
+        (
+            "account.EmailAddress.user",
+            "mfa.Authenticator.user",
+            "membership.User_groups.user",
+            "membership.User_user_permissions.user",
+        ),
+        profile_rows,
+    ),
+    Part(
+        "memberships",
+        ("membership.Membership.user",),
+        rows_of(
+            "membership.Membership",
+            by("user"),
+            "level",
+            "role",
+            "role_title",
+            "email_frequency",
+            "announcement_email",
+            "onboarding_started_at",
+            "created_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part("onboarding", (), onboarding),
+    Part("level_suggestions", ("membership.LevelSuggestion.decided_by",), level_suggestions),
+    Part(
+        "facilitator_assignments",
+        ("membership.FacilitatorAssignment.user",),
+        rows_of("membership.FacilitatorAssignment", by("user"), "created_at", **COMMUNITY),
+    ),
+    Part(
+        "join_requests",
+        ("membership.JoinRequest.user",),
+        rows_of(
+            "membership.JoinRequest",
+            by("user"),
+            "message",
+            "status",
+            "reason",
+            "created_at",
+            "decided_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "join_requests_decided",
+        ("membership.JoinRequest.decided_by",),
+        # The decision is theirs; the request (and who made it) is the requester's.
+        rows_of(
+            "membership.JoinRequest",
+            by("decided_by"),
+            "status",
+            "reason",
+            "decided_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part("invitations_received", ("membership.Invitation.accepted_by",), invitations_received),
+    Part(
+        "invitations_sent",
+        ("membership.Invitation.invited_by",),
+        # Not the invitee's address: that is theirs.
+        rows_of(
+            "membership.Invitation",
+            by("invited_by"),
+            "level",
+            "message",
+            "created_at",
+            "accepted_at",
+            "revoked_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "community_log",
+        ("membership.AuditEntry.actor", "membership.AuditEntry.subject"),
+        audit_rows,
+    ),
+    Part(
+        "communities_started",
+        ("communities.Community.created_by",),
+        rows_of(
+            "communities.Community",
+            by("created_by"),
+            "name",
+            "slug",
+            "purpose",
+            "status",
+            "visibility",
+            "created_at",
+        ),
+    ),
+    Part(
+        "charter_revisions",
+        ("communities.HistoricalCharter.history_user", "communities.HistoricalCharter.updated_by"),
+        rows_of(
+            "communities.HistoricalCharter",
+            either("history_user", "updated_by"),
+            "history_date",
+            "purpose",
+            "aims",
+            "audience",
+            "participation",
+            "ground_rules",
+            "change_note",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "activity",
+        ("communities.Activity.actor",),
+        rows_of(
+            "communities.Activity", by("actor"), "verb", "title", "url", "created_at", **COMMUNITY
+        ),
+    ),
+    Part(
+        "threads",
+        ("communities.Thread.author",),
+        rows_of(
+            "communities.Thread",
+            by("author"),
+            "id",
+            "kind",
+            "title",
+            "body",
+            "created_at",
+            "edited_at",
+            "deleted_at",
+            "is_hidden",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "replies",
+        ("communities.Post.author",),
+        rows_of(
+            "communities.Post",
+            by("author"),
+            "id",
+            "thread_id",
+            "body",
+            "created_at",
+            "edited_at",
+            "deleted_at",
+            "is_hidden",
+            community_name=F("thread__community__name"),
+        ),
+    ),
+    Part(
+        "earlier_versions_of_my_posts",
+        ("communities.Revision.written_by",),
+        rows_of(
+            "communities.Revision",
+            by("written_by"),
+            "thread_id",
+            "post_id",
+            "title",
+            "body",
+            "written_at",
+        ),
+    ),
+    Part(
+        "threads_read",
+        ("communities.ThreadReadState.user",),
+        rows_of("communities.ThreadReadState", by("user"), "thread_id", "last_read_at"),
+    ),
+    Part(
+        "mentions_of_me",
+        ("communities.Mention.user",),
+        rows_of("communities.Mention", by("user"), "thread_id", "post_id", "created_at"),
+    ),
+    Part(
+        "reports_made",
+        ("communities.Report.reporter",),
+        rows_of(
+            "communities.Report",
+            by("reporter"),
+            "thread_id",
+            "post_id",
+            "reason",
+            "status",
+            "created_at",
+            "decided_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "reports_decided",
+        ("communities.Report.decided_by",),
+        rows_of(
+            "communities.Report",
+            by("decided_by"),
+            "status",
+            "decision_note",
+            "content_hidden",
+            "decided_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "moderation_actions",
+        ("communities.ModerationEntry.actor",),
+        rows_of(
+            "communities.ModerationEntry",
+            by("actor"),
+            "action",
+            "thread_id",
+            "post_id",
+            "detail",
+            "created_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "reactions",
+        ("communities.Reaction.user",),
+        rows_of("communities.Reaction", by("user"), "kind", "thread_id", "post_id", "created_at"),
+    ),
+    Part(
+        "polls_started",
+        ("communities.Poll.created_by",),
+        rows_of(
+            "communities.Poll",
+            by("created_by"),
+            "thread_id",
+            "question",
+            "allows_multiple",
+            "closes_at",
+            "created_at",
+        ),
+    ),
+    Part(
+        "poll_votes",
+        ("communities.PollVote.user",),
+        rows_of(
+            "communities.PollVote",
+            by("user"),
+            "created_at",
+            question=F("poll__question"),
+            option_label=F("option__label"),
+        ),
+    ),
+    Part(
+        "working_groups",
+        ("communities.WorkingGroupMember.user", "communities.WorkingGroup.created_by"),
+        rows_of(
+            "communities.WorkingGroupMember",
+            by("user"),
+            "is_lead",
+            "created_at",
+            group_name=F("group__name"),
+            community_name=F("group__community__name"),
+        ),
+    ),
+    Part(
+        "working_group_requests",
+        ("communities.WorkingGroupJoinRequest.user",),
+        rows_of(
+            "communities.WorkingGroupJoinRequest",
+            by("user"),
+            "message",
+            "status",
+            "created_at",
+            "decided_at",
+            group_name=F("group__name"),
+        ),
+    ),
+    Part(
+        "working_group_requests_decided",
+        ("communities.WorkingGroupJoinRequest.decided_by",),
+        rows_of(
+            "communities.WorkingGroupJoinRequest",
+            by("decided_by"),
+            "status",
+            "decided_at",
+            group_name=F("group__name"),
+        ),
+    ),
+    Part(
+        "events_organised",
+        ("communities.Event.organiser",),
+        rows_of(
+            "communities.Event",
+            by("organiser"),
+            "title",
+            "agenda",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "place",
+            "online_url",
+            "recurrence",
+            "cancelled_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "event_replies",
+        ("communities.Rsvp.user",),
+        rows_of(
+            "communities.Rsvp",
+            by("user"),
+            "response",
+            "waiting_since",
+            "updated_at",
+            meeting_starts_at=F("occurrence__starts_at"),
+            event=F("occurrence__event__title"),
+        ),
+    ),
+    Part(
+        "agenda_items_proposed",
+        ("communities.AgendaItem.proposed_by",),
+        rows_of(
+            "communities.AgendaItem",
+            by("proposed_by"),
+            "title",
+            "details",
+            "status",
+            "created_at",
+            meeting_starts_at=F("occurrence__starts_at"),
+        ),
+    ),
+    Part(
+        "meetings_attended",
+        ("communities.Attendance.user",),
+        rows_of(
+            "communities.Attendance",
+            by("user"),
+            "created_at",
+            meeting_starts_at=F("occurrence__starts_at"),
+            event=F("occurrence__event__title"),
+        ),
+    ),
+    Part(
+        "attendance_recorded",
+        ("communities.Attendance.recorded_by",),
+        # When they took attendance, not who attended.
+        rows_of(
+            "communities.Attendance",
+            by("recorded_by"),
+            "occurrence_id",
+            "created_at",
+        ),
+    ),
+    Part(
+        "meeting_actions",
+        ("communities.Action.owner", "communities.Action.created_by"),
+        rows_of(
+            "communities.Action",
+            either("owner", "created_by"),
+            "title",
+            "due_on",
+            "status",
+            "charter_aim",
+            "knowledge_url",
+            "created_at",
+            "completed_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "event_reminders_sent",
+        ("communities.ReminderSent.user",),
+        rows_of("communities.ReminderSent", by("user"), "occurrence_id", "sent_at"),
+    ),
+    Part(
+        "calendar_feed",
+        ("communities.CalendarFeed.user",),
+        # Whether a private feed exists and since when; its secret address is on
+        # the calendar page.
+        rows_of("communities.CalendarFeed", by("user"), "created_at", "updated_at"),
+    ),
+    Part(
+        "conversations",
+        (
+            "membership.ConversationParticipant.user",
+            "membership.Conversation.started_by",
+            "membership.Message.sender",
+        ),
+        conversations,
+    ),
+    Part("people_blocked", ("membership.Block.blocker",), blocks_made),
+    Part(
+        "messages_reported",
+        ("membership.MessageReport.reporter",),
+        rows_of(
+            "membership.MessageReport",
+            by("reporter"),
+            "message_text",
+            "message_sent_at",
+            "reason",
+            "status",
+            "created_at",
+            "resolved_at",
+        ),
+    ),
+    Part(
+        "message_reports_reviewed",
+        ("membership.MessageReport.resolved_by",),
+        # That they reviewed one, and when: the reported text is the reporter's.
+        rows_of("membership.MessageReport", by("resolved_by"), "status", "resolved_at"),
+    ),
+    Part("notifications", ("membership.Notification.recipient",), notifications),
+    Part(
+        "email_settings",
+        ("membership.NotificationSettings.user",),
+        rows_of(
+            "membership.NotificationSettings",
+            by("user"),
+            "frequency",
+            "news_kinds",
+            "quiet_start",
+            "quiet_end",
+            "email_failing_since",
+            "email_failure",
+            "updated_at",
+        ),
+    ),
+    Part(
+        "emails_sent",
+        ("membership.DeliveryRecord.user",),
+        rows_of(
+            "membership.DeliveryRecord",
+            by("user"),
+            "kind",
+            "period",
+            "status",
+            "created_at",
+            "sent_at",
+            "detail",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "knowledge_items",
+        (
+            "knowledge.KnowledgeItem_authors.user",
+            "knowledge.KnowledgeItem.created_by",
+            "knowledge.KnowledgeItem.updated_by",
+        ),
+        knowledge_items,
+    ),
+    Part(
+        "knowledge_versions",
+        ("knowledge.HistoricalKnowledgeItem.history_user",),
+        knowledge_versions,
+    ),
+    Part(
+        "knowledge_shared",
+        ("knowledge.ItemShare.shared_by",),
+        rows_of(
+            "knowledge.ItemShare", by("shared_by"), "item_id", "note", "shared_at", **COMMUNITY
+        ),
+    ),
+    Part("knowledge_downloads", ("knowledge.ItemDownload.user",), item_downloads),
+    Part(
+        "glossary_terms",
+        ("knowledge.GlossaryTerm.created_by",),
+        rows_of(
+            "knowledge.GlossaryTerm",
+            by("created_by"),
+            "term",
+            "definition",
+            "created_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "value_stories",
+        ("facilitation.ValueStory.author",),
+        rows_of(
+            "facilitation.ValueStory",
+            by("author"),
+            "title",
+            "applied",
+            "changed",
+            "value_type",
+            "status",
+            "decision_note",
+            "created_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "value_stories_decided",
+        ("facilitation.ValueStory.decided_by",),
+        rows_of(
+            "facilitation.ValueStory",
+            by("decided_by"),
+            "status",
+            "decision_note",
+            "decided_at",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "brokerage",
+        ("facilitation.BrokerageEvent.actor",),
+        rows_of(
+            "facilitation.BrokerageEvent",
+            by("actor"),
+            "kind",
+            "item_id",
+            "thread_id",
+            "created_at",
+            source=F("source_community__name"),
+            target=F("target_community__name"),
+        ),
+    ),
+    Part(
+        "work_log",
+        ("facilitation.WorkLogEntry.facilitator",),
+        rows_of(
+            "facilitation.WorkLogEntry",
+            by("facilitator"),
+            "kind",
+            "description",
+            "minutes",
+            "occurred_on",
+            **COMMUNITY,
+        ),
+    ),
+    Part(
+        "risk_thresholds_changed",
+        ("facilitation.RiskThresholds.updated_by",),
+        rows_of("facilitation.RiskThresholds", by("updated_by"), "updated_at"),
+    ),
+    Part(
+        "admin_actions",
+        ("admin.LogEntry.user",),
+        # What they did in the admin site, and when; not the rows' descriptions,
+        # which name other people.
+        rows_of(
+            "admin.LogEntry",
+            by("user"),
+            "action_time",
+            "action_flag",
+            model=F("content_type__model"),
+        ),
+    ),
+)
+
+# Relations to a user that no part exports, and why.
+EXCLUDED: dict[str, str] = {
+    "guardian.UserObjectPermission.user": "unused generic table; permissions follow memberships",
+    "membership.CommunityUserObjectPermission.user": (
+        "derived from memberships and facilitator assignments (exported as such)"
+    ),
+    "communities.Charter.updated_by": "the current charter is the latest revision exported",
+    "membership.Block.blocked": "who blocked them is the blocker's private choice",
+    "membership.MessageReport.sender": (
+        "a report is the reporter's confidential act; the message is in conversations"
+    ),
+    "knowledge.HistoricalKnowledgeItem.created_by": (
+        "copied onto every version, also those others saved: the versions they saved "
+        "are exported (history_user)"
+    ),
+    "knowledge.HistoricalKnowledgeItem.updated_by": "as created_by: a copy on each version",
+    "membership.Notification.actor": (
+        "other people's notifications about what they did (exported in its own area)"
+    ),
+}
