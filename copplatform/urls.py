@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +6,10 @@ from django.urls import include, path
 from communities.views import home
 
 from .health import healthz
+
+# The admin site signs in through allauth's sign-in page: the same rate limits,
+# two-factor step and session rules as everyone else (docs/security.md).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

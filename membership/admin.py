@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copplatform.admin_paginator import EstimatedCountPaginator
 
-from . import services
+from . import services, sessions
 from .models import FacilitatorAssignment, Membership, User
 
 
@@ -30,6 +30,18 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ["deactivate_selected"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated account is signed out everywhere at once.
+            sessions.sessions_end_all(user=obj)
+
+    @admin.action(description=_("Deactivate the selected accounts and sign them out"))
+    def deactivate_selected(self, request, queryset):
+        for user in queryset:
+            sessions.user_deactivate(user=user)
 
 
 @admin.register(Membership)

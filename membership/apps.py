@@ -9,3 +9,5 @@ class MembershipConfig(AppConfig):
     def ready(self):
         # allauth's address changes clear a failing-address pause (see the module).
         from .notifications import signals  # noqa: F401
+        # Sign-in time stamps and ending sessions on password changes.
+        from . import sessions  # noqa: F401

@@ -1343,3 +1343,29 @@ def may_manage_own_data(user) -> bool:
     """Download one's data and delete one's account: every signed-in person, for
     themselves only (the views never take a user id)."""
     return user.is_authenticated and user.is_active
+
+
+# --- two-factor authentication: which roles must use it ---------------------------
+# MFA_REQUIRED_FOR_ROLES names platform roles ("admin": staff or superuser, anyone who
+# reaches the admin site; "facilitator"; "leader"). membership/mfa.py sends such a
+# person to set up two-factor before any other page and keeps them from turning it off.
+
+
+def platform_roles(user) -> set[str]:
+    """The privileged platform roles `user` holds, by the names MFA_REQUIRED_FOR_ROLES uses."""
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    roles = set()
+    if user.is_staff or user.is_superuser:
+        roles.add("admin")
+    if user.platform_role == User.PlatformRole.FACILITATOR:
+        roles.add("facilitator")
+    if user.platform_role == User.PlatformRole.LEADER:
+        roles.add("leader")
+    return roles
+
+
+def must_use_mfa(user) -> bool:
+    """Whether `user`'s roles require two-factor authentication (MFA_REQUIRED_FOR_ROLES)."""
+    required = settings.MFA_REQUIRED_FOR_ROLES
+    return bool(required) and bool(platform_roles(user) & required)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Lists each member's sessions (/accounts/sessions/) so they can be ended.
+    "allauth.usersessions",
     "guardian",
     "taggit",
     "simple_history",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute session timeouts (membership/sessions.py).
+    "membership.sessions.SessionTimeoutMiddleware",
     # Times on every page in the viewer's time zone (events).
     "communities.events.middleware.ViewerTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -72,6 +77,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Roles in MFA_REQUIRED_FOR_ROLES set up two-factor before anything else.
+    "membership.mfa.RequireMfaMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 # A Server-Timing header and a log line per request: SQL count and time (see
@@ -186,8 +193,6 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
-# allauth's built-in rate limits stay on (ACCOUNT_RATE_LIMITS left at its defaults);
-# the shared cache above backs them.
 # Empty means anyone may sign up; a health system lists its own domains here.
 ACCOUNT_ALLOWED_EMAIL_DOMAINS = [
     domain.lower().lstrip("@") for domain in env.list("ACCOUNT_ALLOWED_EMAIL_DOMAINS", default=[])
@@ -195,6 +200,62 @@ ACCOUNT_ALLOWED_EMAIL_DOMAINS = [
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+
+# --- Account security: rate limits, sessions, required two-factor -------------
+# Documented in docs/security.md. allauth's rate limits, spelled out rather than left
+# to its defaults, so a reviewer reads the numbers here; the shared cache above backs
+# them (production refuses a per-process one). Failed sign-ins: 10 a minute from one
+# address, 5 in 5 minutes for one account (the 6th is refused, right password or not).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+# Behind proxies that append X-Forwarded-For, how many of them to trust: the client
+# address (for the per-address limits) is read that many places from the right.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# Changing the email address or the password, or turning two-factor on or off, asks
+# for the password again when the last sign-in is older than this.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=300)
+# Sessions end after SESSION_IDLE_TIMEOUT_SECONDS without a request and, at the latest,
+# SESSION_ABSOLUTE_TIMEOUT_SECONDS after signing in (membership/sessions.py). The
+# cookie and the stored session last as long as the idle timeout; activity renews them
+# at most once every SESSION_ACTIVITY_REFRESH_SECONDS, so a busy member costs one
+# session write a minute, not one per request.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=2 * 60 * 60)
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int(
+    "SESSION_ABSOLUTE_TIMEOUT_SECONDS", default=12 * 60 * 60
+)
+SESSION_ACTIVITY_REFRESH_SECONDS = min(60, SESSION_IDLE_TIMEOUT_SECONDS // 10 or 1)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
+# Platform roles ("admin", "facilitator", "leader") that must use two-factor
+# authentication: without it they are sent to set it up before any other page
+# (membership/mfa.py), and may not turn it off.
+MFA_ROLES = ("admin", "facilitator", "leader")
+
+
+def mfa_required_for_roles(default: list[str]) -> frozenset[str]:
+    """MFA_REQUIRED_FOR_ROLES, checked: a misspelt role fails at start-up rather than
+    silently leaving that role without two-factor."""
+    roles = {r.strip().lower() for r in env.list("MFA_REQUIRED_FOR_ROLES", default=default)}
+    roles.discard("")
+    unknown = roles - set(MFA_ROLES)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"MFA_REQUIRED_FOR_ROLES: unknown role(s) {', '.join(sorted(unknown))}; "
+            f"use any of {', '.join(MFA_ROLES)}."
+        )
+    return frozenset(roles)
+
+
+MFA_REQUIRED_FOR_ROLES = mfa_required_for_roles(default=[])
+MFA_ADAPTER = "membership.mfa.MfaAdapter"
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -6,7 +6,7 @@ Fails at start-up when a required variable is missing rather than running unsafe
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, env
+from .base import CACHES, CELERY_BROKER_URL, DATABASES, env, mfa_required_for_roles
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: environ raises ImproperlyConfigured
@@ -41,3 +41,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
+
+# allauth's rate limits count failed sign-ins in the cache: a cache of one process
+# (or one machine's disk) would give each web process its own count, multiplying the
+# limits. Redis (REDIS_URL or CACHE_URL), Memcached or the database cache only.
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+if CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES:
+    raise ImproperlyConfigured(
+        "Set REDIS_URL or CACHE_URL to a shared cache (Redis): the rate limits on "
+        "signing in must be counted across every web process."
+    )
+# Two-factor for every privileged role unless the deployment says otherwise
+# (MFA_REQUIRED_FOR_ROLES="" turns it off).
+MFA_REQUIRED_FOR_ROLES = mfa_required_for_roles(default=["admin", "facilitator", "leader"])
