@@ -7,7 +7,7 @@ class MembershipConfig(AppConfig):
     verbose_name = _("Membership")
 
     def ready(self):
-        # allauth's address changes clear a failing-address pause (see the module).
-        from .notifications import signals  # noqa: F401
-        # Sign-in time stamps and ending sessions on password changes.
+        # Sign-in time stamps, and ending sessions on password changes (see the module).
+        # allauth's address changes clear a failing-address pause (notifications.signals).
         from . import sessions  # noqa: F401
+        from .notifications import signals  # noqa: F401

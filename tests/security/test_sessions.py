@@ -113,9 +113,7 @@ def test_a_session_idle_longer_than_the_idle_timeout_is_signed_out(client, membe
     assert not _signed_in_as(client, member)
 
 
-def test_the_idle_timeout_is_enforced_by_the_site_not_only_by_the_cookie(
-    client, member, settings
-):
+def test_the_idle_timeout_is_enforced_by_the_site_not_only_by_the_cookie(client, member, settings):
     # The stored session would live two hours; the setting says ten minutes.
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 600
     with time_machine.travel(START, tick=False):
@@ -226,9 +224,7 @@ def test_an_admin_deactivating_an_account_ends_all_its_sessions(client, member, 
     assert not _visit(phone)
 
 
-def test_an_admin_edit_that_keeps_the_account_active_keeps_its_sessions(
-    client, member, admin_user
-):
+def test_an_admin_edit_that_keeps_the_account_active_keeps_its_sessions(client, member, admin_user):
     laptop, _, keys = _two_sessions(member)
     client.force_login(admin_user)
 
@@ -283,7 +279,7 @@ def test_an_account_turned_off_by_any_other_road_is_refused_on_its_next_request(
 
 
 def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(member):
-    laptop, phone, (laptop_key, phone_key) = _two_sessions(member)
+    laptop, phone, (_, phone_key) = _two_sessions(member)
 
     response = laptop.post(
         reverse("account_change_password"),
