@@ -93,24 +93,26 @@ class SessionTimeoutMiddleware:
 # --- ending sessions -----------------------------------------------------------------
 
 
+def _end(sessions) -> int:
+    ended = 0
+    for session in sessions:
+        session.end()  # deletes the stored session, then allauth's record of it
+        ended += 1
+    return ended
+
+
 def sessions_end_all(*, user: User) -> int:
     """End every recorded session of `user` (each one is signed out at once).
 
     Returns how many were ended."""
-    sessions = list(UserSession.objects.filter(user_id=user.pk))
-    for session in sessions:
-        session.end()
-    return len(sessions)
+    return _end(UserSession.objects.filter(user_id=user.pk))
 
 
 def sessions_end_others(*, user: User, current_session_key: str | None) -> int:
     """End every recorded session of `user` except the one making the request."""
-    sessions = list(
+    return _end(
         UserSession.objects.filter(user_id=user.pk).exclude(session_key=current_session_key)
     )
-    for session in sessions:
-        session.end()
-    return len(sessions)
 
 
 @receiver(password_changed, dispatch_uid="membership.sessions.password_changed")
