@@ -354,3 +354,30 @@ def test_changing_the_email_address_asks_for_the_password_again_after_a_while(cl
     added = EmailAddress.objects.get(email="new@example.org")
     assert added.user == member
     assert not added.verified
+
+
+def test_resetting_the_password_by_email_ends_every_session(client, member):
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    laptop, phone, keys = _two_sessions(member)
+    member.refresh_from_db()  # the token covers the last sign-in time
+    link = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(member),
+            "key": default_token_generator.make_token(member),
+        },
+    )
+    form = client.get(link)
+    assert form.status_code == 302
+
+    response = client.post(
+        form.url, {"password1": "a-brand-new-passphrase", "password2": "a-brand-new-passphrase"}
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert not Session.objects.filter(session_key__in=keys).exists()
+    assert not UserSession.objects.filter(session_key__in=keys).exists()
+    assert not _visit(laptop)
+    assert not _visit(phone)
