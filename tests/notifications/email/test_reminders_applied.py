@@ -167,6 +167,8 @@ def test_the_download_views_keep_a_member_s_first_download_only(client, communit
     with time_machine.travel(first, tick=False):
         assert client.get(url, **BROWSER).status_code == 200
     with time_machine.travel(first + 5 * DAY, tick=False):
+        # Sessions time out (SESSION_ABSOLUTE_TIMEOUT_SECONDS): the member signs in again.
+        client.force_login(reader)
         client.get(url, **BROWSER)
         version = item.history.earliest()
         client.get(reverse("knowledge:version_download", args=[item.pk, version.history_id]))
