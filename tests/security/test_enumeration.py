@@ -8,6 +8,7 @@ exists there, nobody else does.
 
 import re
 
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from ..factories import PASSWORD, UserFactory
@@ -95,3 +96,34 @@ def test_signing_in_answers_the_same_for_a_wrong_password_and_an_unknown_address
 
     _answers_match(known, unknown)
     assert "are not correct" in _page(known)
+
+
+def test_adding_an_address_answers_the_same_whether_another_account_has_it(
+    client, db, mailoutbox, django_capture_on_commit_callbacks
+):
+    member = UserFactory(email="member@example.org")
+    UserFactory(email=KNOWN)
+    client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.get(reverse("account_email"))  # shows and clears the messages so far
+
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(
+            reverse("account_email"), {"action_add": "", "email": KNOWN}, follow=True
+        )
+    known_mail = list(mailoutbox)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post(
+            reverse("account_email"), {"action_add": "", "email": UNKNOWN}, follow=True
+        )
+
+    _answers_match(known, unknown)
+    assert [m.to for m in known_mail] == [[KNOWN]]
+    assert [m.to for m in mailoutbox] == [[UNKNOWN]]
+
+    # If the owner follows the link anyway, the address stays theirs alone.
+    link = re.search(r"/accounts/confirm-email/[^\s]+/", known_mail[0].body).group(0)
+    client.post(link)
+    owners = EmailAddress.objects.filter(email=KNOWN, verified=True)
+    assert [address.user.email for address in owners] == [KNOWN]

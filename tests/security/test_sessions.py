@@ -331,15 +331,16 @@ def test_the_sessions_page_needs_signing_in(client, db):
 # --- the password again before the email address changes -----------------------------
 
 
-def test_changing_the_email_address_asks_for_the_password_again_after_a_while(client, member):
-    later = START + dt.timedelta(seconds=settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1)
+def _add_address(client, email):
+    return client.post(reverse("account_email"), {"action_add": "", "email": email})
+
+
+def test_changing_the_email_address_asks_for_the_password_again_even_after_signing_in(
+    client, member
+):
     with time_machine.travel(START, tick=False):
         _sign_in(client, member)
-
-    with time_machine.travel(later, tick=False):
-        asked = client.post(
-            reverse("account_email"), {"action_add": "", "email": "new@example.org"}
-        )
+        asked = _add_address(client, "new@example.org")
         assert asked.status_code == 302
         assert asked.url.startswith(reverse("account_reauthenticate"))
         assert not EmailAddress.objects.filter(email="new@example.org").exists()
@@ -349,11 +350,18 @@ def test_changing_the_email_address_asks_for_the_password_again_after_a_while(cl
         assert not EmailAddress.objects.filter(email="new@example.org").exists()
 
         client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-        client.post(reverse("account_email"), {"action_add": "", "email": "new@example.org"})
+        assert _add_address(client, "new@example.org").url == reverse("account_email")
 
     added = EmailAddress.objects.get(email="new@example.org")
     assert added.user == member
     assert not added.verified
+
+    # The password entered again holds for ACCOUNT_REAUTHENTICATION_TIMEOUT seconds.
+    later = START + dt.timedelta(seconds=settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1)
+    with time_machine.travel(later, tick=False):
+        again = _add_address(client, "other@example.org")
+    assert again.url.startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="other@example.org").exists()
 
 
 def test_resetting_the_password_by_email_ends_every_session(client, member):
