@@ -220,8 +220,9 @@ ACCOUNT_RATE_LIMITS = {
 # Behind proxies that append X-Forwarded-For, how many of them to trust: the client
 # address (for the per-address limits) is read that many places from the right.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
-# Changing the email address or the password, or turning two-factor on or off, asks
-# for the password again when the last sign-in is older than this.
+# Changing the email address or turning two-factor on or off asks for the password
+# again (ACCOUNT_REAUTHENTICATION_REQUIRED; signing in does not count); once entered,
+# it holds for this many seconds.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=300)
 # Sessions end after SESSION_IDLE_TIMEOUT_SECONDS without a request and, at the latest,
 # SESSION_ABSOLUTE_TIMEOUT_SECONDS after signing in (membership/sessions.py). The
