@@ -14,9 +14,7 @@ import redis
 import time_machine
 from django.urls import reverse
 
-from ..conftest import port_for
 from ..factories import PASSWORD, UserFactory
-from ..notifications.email.workers import RedisServer
 
 WRONG = "The email address and/or password you specified are not correct."
 LIMITED = "Too many failed login attempts. Try again later."
@@ -170,19 +168,15 @@ def test_staff_signed_in_through_the_site_reach_the_admin(client, admin_user):
 
 
 @pytest.fixture
-def redis_cache(settings):
+def redis_cache(settings, private_redis):
     """The cache on a private Redis, as in production (REDIS_URL)."""
-    server = RedisServer(port_for(16779)).start()
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": server.url,
+            "LOCATION": private_redis.url,
         }
     }
-    try:
-        yield redis.Redis.from_url(server.url)
-    finally:
-        server.close()
+    return redis.Redis.from_url(private_redis.url)
 
 
 def test_failures_are_counted_in_redis_where_every_web_process_sees_them(client, db, redis_cache):
