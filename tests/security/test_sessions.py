@@ -389,3 +389,20 @@ def test_resetting_the_password_by_email_ends_every_session(client, member):
     assert not UserSession.objects.filter(session_key__in=keys).exists()
     assert not _visit(laptop)
     assert not _visit(phone)
+
+
+def test_a_member_s_data_download_lists_their_sessions_but_never_a_session_key(member):
+    import io
+    import json
+    import zipfile
+
+    laptop, _, keys = _two_sessions(member)
+
+    response = laptop.get(reverse("privacy:download"))
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    profile = json.loads(archive.read("profile.json"))[0]
+    assert sorted(s["user_agent"] for s in profile["sessions"]) == ["Laptop", "Phone"]
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    for key in keys:
+        assert key.encode() not in everything

@@ -45,6 +45,14 @@ def profile_rows(user: User) -> list[dict]:
     profile["two_factor_methods"] = list(
         Authenticator.objects.filter(user=user).values("type", "created_at", "last_used_at")
     )
+    # Their signed-in sessions (allauth.usersessions): never the session key, which
+    # would let whoever reads the archive act as them.
+    UserSession = apps.get_model("usersessions", "UserSession")
+    profile["sessions"] = list(
+        UserSession.objects.filter(user=user)
+        .order_by("created_at")
+        .values("created_at", "last_seen_at", "ip", "user_agent")
+    )
     profile["groups"] = list(user.groups.values_list("name", flat=True))
     profile["permissions"] = list(user.user_permissions.values_list("codename", flat=True))
     return [profile]

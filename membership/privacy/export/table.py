@@ -28,6 +28,7 @@ PARTS: tuple[Part, ...] = (
         (
             "account.EmailAddress.user",
             "mfa.Authenticator.user",
+            "usersessions.UserSession.user",
             "membership.User_groups.user",
             "membership.User_user_permissions.user",
         ),
