@@ -16,7 +16,6 @@ import re
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from membership import services as membership_services
 from membership.models import AuditEntry, FacilitatorAssignment, Membership, User
+from membership.sessions import sessions_end_all
 
 from .export import own_addresses
 
@@ -195,13 +195,6 @@ def _clear_history_references(user: User) -> None:
             model.objects.filter(**{field: user}).update(**{field: None})
 
 
-def _end_sessions(user: User) -> None:
-    """Sign them out everywhere (database sessions: those that name them)."""
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
-
-
 def _drop_expertise(user: User) -> None:
     Tag = apps.get_model("taggit", "Tag")
     tag_ids = list(user.expertise.values_list("pk", flat=True))
@@ -233,5 +226,5 @@ def account_delete(*, user: User, confirmation: str) -> None:
     _delete_messages(user)
     _clear_history_references(user)
     _drop_expertise(user)
-    _end_sessions(user)
+    sessions_end_all(user=user)
     user.delete()
