@@ -11,6 +11,7 @@ viewer may not know are pooled into one unnamed line. People counts go through
 facilitation.reports.privacy before anyone sees them.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -430,11 +431,11 @@ def _add(report: Report, line, measure: str, count: int) -> None:
     row[measure] += count
 
 
-def monthly_activity(community_ids, *, now: datetime) -> dict[int, dict[str, dict[str, int]]]:
+def monthly_activity(community_ids, *, now: datetime) -> dict[int, dict]:
     """For the snapshots: per community, per month ("YYYY-MM", local time), what the
     report counts (every measure of ACTIVITY_MEASURES, and members joined per level
     as "joined_<level>", items published per kind as "items_<kind>"), from the first
-    row to `now`. Seven queries."""
+    row to `now`, as columns (_columns). Seven queries."""
     sets = activity_querysets(community_ids, held_until=now)
     result: dict[int, dict[str, dict[str, int]]] = {}
 
@@ -469,7 +470,18 @@ def monthly_activity(community_ids, *, now: datetime) -> dict[int, dict[str, dic
         .order_by()
     ):
         put(row["community_id"], _month_key(row["month"]), f"items_{row['kind']}", row["n"])
-    return result
+    return {pk: _columns(by_month) for pk, by_month in result.items()}
+
+
+def _columns(by_month: dict[str, dict[str, int]]) -> dict:
+    """{month: {measure: n}} as {"months": [sorted], "columns": {measure: [n per
+    month]}}: a range of months is then a slice of each column."""
+    months = sorted(by_month)
+    names = sorted({name for counts in by_month.values() for name in counts})
+    return {
+        "months": months,
+        "columns": {name: [by_month[month].get(name, 0) for month in months] for name in names},
+    }
 
 
 def _snapshots_cover(filters: ReportFilters, scope_ids, snapshots: dict) -> bool:
@@ -485,36 +497,45 @@ def _snapshots_cover(filters: ReportFilters, scope_ids, snapshots: dict) -> bool
 
 
 def _activity_from_snapshots(report: Report, scope_ids, snapshots: dict, key) -> None:
-    """What _activity_live counts, summed from the snapshots' monthly counts."""
-    months = {f"{month:%Y-%m}": index for index, month in enumerate(report.months)}
-    last = max(months)
+    """What _activity_live counts, summed from the snapshots' monthly columns: the
+    period's months are a slice of each column."""
+    first, last = (f"{month:%Y-%m}" for month in (report.months[0], report.months[-1]))
+    position = {f"{month:%Y-%m}": index for index, month in enumerate(report.months)}
     measures = [measure for measure, *_rest in ACTIVITY_MEASURES]
-    joined = [f"joined_{level}" for level in LEVELS]
+    joined = {f"joined_{level}": level for level in LEVELS}
     kinds = {f"items_{kind}": kind for kind in KnowledgeItem.Kind.values}
-    series = {name: [0] * len(months) for name in [*measures, "joined"]}
+    series = {name: [0] * len(position) for name in [*measures, "joined"]}
     for pk in scope_ids:
+        monthly = snapshots[pk].monthly
+        if not monthly:
+            continue
+        months = monthly["months"]
+        start, end = bisect_left(months, first), bisect_right(months, last)
+        if start == end and not months[:end]:
+            continue
         line = key(pk)
+        slots = [position[month] for month in months[start:end]]
         levels = dict.fromkeys(LEVELS, 0)
-        for month, counts in snapshots[pk].monthly.items():
-            if month > last:
+        for name, column in monthly["columns"].items():
+            if name in joined:
+                # Members who had joined by the end of the period, and those who
+                # joined within it.
+                levels[joined[name]] += sum(column[:end])
+                target = series["joined"]
+            elif name in kinds:
+                report.items_by_kind[kinds[name]] += sum(column[start:end])
                 continue
-            for level, name in zip(LEVELS, joined, strict=True):
-                levels[level] += counts.get(name, 0)
-            index = months.get(month)
-            if index is None:
-                continue
-            for name, count in counts.items():
-                if name in kinds:
-                    report.items_by_kind[kinds[name]] += count
-                elif name in joined:
-                    series["joined"][index] += count
-                else:
-                    series[name][index] += count
-                    _add(report, line, name, count)
+            else:
+                total = sum(column[start:end])
+                if total:
+                    _add(report, line, name, total)
+                target = series[name]
+            for slot, count in zip(slots, column[start:end], strict=True):
+                target[slot] += count
         if any(levels.values()):
-            total = report.levels.setdefault(line, dict.fromkeys(LEVELS, 0))
+            counts = report.levels.setdefault(line, dict.fromkeys(LEVELS, 0))
             for level in LEVELS:
-                total[level] += levels[level]
+                counts[level] += levels[level]
     report.monthly["joined"] = series["joined"]
     for measure in measures:
         if measure != "attendance":
