@@ -365,7 +365,11 @@ def main(argv=None):
         workdir = Path(tmp)
         for size in sizes:
             url = prepare(server_url, size, args.seed)
+            # The machine is shared: the load average before each stage says how busy
+            # it was (read the pages as ratios to the floor measured alongside).
+            load_average = {"pages": os.getloadavg()}
             data = measure_pages(url, size, args.runs, workdir)
+            load_average["load"] = os.getloadavg()
             if args.no_load:
                 data["load"] = {"skipped": "--no-load"}
             else:
@@ -377,7 +381,10 @@ def main(argv=None):
                     duration=args.duration,
                     workers=args.workers,
                 )
+            load_average["digest"] = os.getloadavg()
             data["digest"] = digest_throughput(url, size, workdir)
+            load_average["end"] = os.getloadavg()
+            data["load_average"] = load_average
             results["sizes"][size] = data
     results["budgets_broken"] = report.budget_report(results)
     out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"{started:%Y-%m-%d}.json"
