@@ -322,7 +322,9 @@ def digest_throughput(url: str, size: str, workdir: Path) -> dict | None:
     finished = subprocess.run(
         [PYTHON, str(DIGEST_SCRIPT), "--json", str(out)],
         cwd=ROOT,
-        env=child_env(url),
+        # The script runs with the settings it was written for (the test settings:
+        # its Celery queue, eager mode off for its real workers), on this database.
+        env=child_env(url, DJANGO_SETTINGS_MODULE="copplatform.settings.test"),
         capture_output=True,
         text=True,
         check=False,
