@@ -322,7 +322,9 @@ def digest_throughput(url: str, size: str, workdir: Path) -> dict | None:
     finished = subprocess.run(
         [PYTHON, str(DIGEST_SCRIPT), "--json", str(out)],
         cwd=ROOT,
-        env=child_env(url),
+        # The script runs with the settings it was written for (the test settings:
+        # its Celery queue, eager mode off for its real workers), on this database.
+        env=child_env(url, DJANGO_SETTINGS_MODULE="copplatform.settings.test"),
         capture_output=True,
         text=True,
         check=False,
@@ -365,7 +367,11 @@ def main(argv=None):
         workdir = Path(tmp)
         for size in sizes:
             url = prepare(server_url, size, args.seed)
+            # The machine is shared: the load average before each stage says how busy
+            # it was (read the pages as ratios to the floor measured alongside).
+            load_average = {"pages": os.getloadavg()}
             data = measure_pages(url, size, args.runs, workdir)
+            load_average["load"] = os.getloadavg()
             if args.no_load:
                 data["load"] = {"skipped": "--no-load"}
             else:
@@ -377,7 +383,10 @@ def main(argv=None):
                     duration=args.duration,
                     workers=args.workers,
                 )
+            load_average["digest"] = os.getloadavg()
             data["digest"] = digest_throughput(url, size, workdir)
+            load_average["end"] = os.getloadavg()
+            data["load_average"] = load_average
             results["sizes"][size] = data
     results["budgets_broken"] = report.budget_report(results)
     out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"{started:%Y-%m-%d}.json"

@@ -74,17 +74,38 @@ def keyset_page(
 
 
 def keyset_page_by(
-    queryset: QuerySet, cursor: str | None, *, order: Sequence[str], per_page: int = 20
+    queryset: QuerySet,
+    cursor: str | None,
+    *,
+    order: Sequence[str],
+    per_page: int = 20,
+    within: Sequence[QuerySet | list[int]] = (),
 ) -> KeysetPage:
     """One page of `queryset` in `order` (model fields or annotations, "-" for
     descending, "__" to follow a relation; the last one unique, e.g. "-pk"), after
-    `cursor`. A malformed cursor is a 400 (BadRequest)."""
+    `cursor`. A malformed cursor is a 400 (BadRequest).
+
+    `within`: when `queryset` ORs conditions that no single index answers in `order`
+    (so the database reads and sorts every matching row for each page), the parts
+    whose union holds every row of `queryset`: querysets of the same model, each
+    answered by an index in `order` (one query each reads its next per_page + 1
+    ids), or lists of ids. The page is then chosen among those ids only."""
     keys = [(name.lstrip("-"), name.startswith("-")) for name in order]
     if keys[-1][0] not in ("pk", "id"):
         raise ValueError("the last ordering key must be unique (pk)")
     if cursor:
         values = _decode_values(cursor, queryset, keys)
-        queryset = queryset.filter(_after(keys, values))
+        after = _after(keys, values)
+        queryset = queryset.filter(after)
+    if within:
+        ids = set()
+        for part in within:
+            if isinstance(part, QuerySet):
+                if cursor:
+                    part = part.filter(after)
+                part = part.order_by(*order).values_list("pk", flat=True)[: per_page + 1]
+            ids.update(part)
+        queryset = queryset.filter(pk__in=sorted(ids))
     rows = list(queryset.order_by(*order)[: per_page + 1])
     items, more = rows[:per_page], len(rows) > per_page
     next_cursor = _encode_values([_value_of(items[-1], name) for name, _ in keys]) if more else None

@@ -274,3 +274,37 @@ class WorkLogEntry(TimeStampedModel):
     @property
     def is_automatic(self) -> bool:
         return bool(self.source)
+
+
+class CommunitySnapshot(models.Model):
+    """A community's health signals and monthly activity, computed ahead of the pages
+    that read them (the facilitator dashboard and the leader report), so that those
+    pages cost the same however many members, threads and replies a community has.
+
+    One row per community, refreshed by the `facilitation.refresh_snapshots` task
+    (beat, CELERY_BEAT_SCHEDULE) and computed on first view when missing. The live
+    computation (facilitation.dashboard.signals, facilitation.reports.selectors) stays
+    the source of truth: facilitation.snapshots.services copies its results here.
+    """
+
+    community = models.OneToOneField(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="snapshot",
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+    # The risk thresholds the signals were computed with (some signals depend on
+    # them): a snapshot computed with other thresholds is computed again.
+    thresholds_key = models.CharField(max_length=64)
+    # {"7": signals, "30": ..., "90": ...}: CommunitySignals as JSON, per period.
+    signals = models.JSONField(default=dict)
+    # {"2026-01": {"threads": n, "replies": n, ...}}: the leader report's counts.
+    monthly = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("community snapshot")
+        verbose_name_plural = _("community snapshots")
+
+    def __str__(self):
+        return f"{self.community_id} @ {self.computed_at:%Y-%m-%d %H:%M}"

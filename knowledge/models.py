@@ -110,6 +110,12 @@ class KnowledgeItem(TimeStampedModel):
             models.Index(fields=["community", "status", "-is_featured", "-updated_at"]),
             models.Index(fields=["status", "in_library"]),
             models.Index(fields=["review_due_at"]),
+            # A repertoire page: the community's next items in the list's order, a
+            # range whatever the items' status (knowledge.selectors.repertoire_parts).
+            models.Index(
+                fields=["community", "-is_featured", "-updated_at", "-id"],
+                name="knowledge_repertoire_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -84,18 +84,30 @@ def repertoire(request, slug):
         request.user, slug, require=permissions.may_read_community
     )
     may_curate = permissions.may_moderate(request.user, community)
-    base = selectors.repertoire_base(community=community, user=request.user)
+    shared_ids = selectors.shared_item_ids(community=community)
+    readable = permissions.items_readable_by(request.user)
+    base = selectors.repertoire_base(
+        community=community, user=request.user, shared_ids=shared_ids, readable=readable
+    )
     topics = selectors.repertoire_topics(community=community, user=request.user, base=base)
     filter_form = FilterForm(request.GET or None, topics=topics, may_curate=may_curate)
     items = selectors.repertoire(
         community=community, user=request.user, filters=filter_form.filters(), base=base
     )
-    # Keyset pages: page 1,000 costs what page 1 does, and nothing counts the items.
+    # Keyset pages: page 1,000 costs what page 1 does, and nothing counts the items;
+    # read by parts, a page costs the same however many items the community has.
     page = keyset_page_by(
         items,
         request.GET.get(CURSOR_PARAM),
         order=selectors.REPERTOIRE_ORDER,
         per_page=ITEMS_PER_PAGE,
+        within=selectors.repertoire_parts(
+            community=community,
+            user=request.user,
+            filters=filter_form.filters(),
+            shared_ids=shared_ids,
+            readable=readable,
+        ),
     )
     context = {
         "community": community,

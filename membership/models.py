@@ -150,7 +150,14 @@ class Membership(TimeStampedModel):
                 name="membership_level_valid",
             ),
         ]
-        indexes = [models.Index(fields=["community", "level"])]
+        indexes = [
+            models.Index(fields=["community", "level"]),
+            # The community home's preview: each level's newest members (a range).
+            models.Index(
+                fields=["community", "level", "-created_at", "-id"],
+                name="membership_level_newest",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} in {self.community} ({self.level})"

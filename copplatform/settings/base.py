@@ -411,6 +411,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.sweep",
         "schedule": crontab(minute="*/5"),
     },
+    # Hourly at :20: every community's snapshot (the facilitator dashboard's signals
+    # and the leader report's monthly counts), so those pages never compute them
+    # while someone waits; the pages say when the figures were computed.
+    "community-snapshots": {
+        "task": "facilitation.refresh_all_snapshots",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # --- Security headers -------------------------------------------------------

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from facilitation.models import RiskThresholds
+from facilitation.tasks import refresh_all_snapshots
 from membership.models import User
 
 
@@ -14,4 +15,7 @@ def thresholds_update(*, thresholds: RiskThresholds, actor: User, values: dict) 
     thresholds.updated_by = actor
     thresholds.full_clean()
     thresholds.save()
+    # Some signals depend on the thresholds: the snapshots computed with the old ones
+    # are computed again (on first view meanwhile).
+    transaction.on_commit(refresh_all_snapshots.delay)
     return thresholds

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from facilitation.charts import bar_chart, line_chart
 from facilitation.models import RiskThresholds
+from facilitation.snapshots.services import snapshots_for
 from membership import permissions
 from membership.models import User
 
@@ -46,11 +47,12 @@ def dashboard(request):
         raise PermissionDenied
     form, period, sort, status = _choices(request)
     thresholds = RiskThresholds.current()
-    rows = selectors.dashboard_rows(
-        permissions.communities_facilitated_by(request.user),
-        period=period,
-        thresholds=thresholds,
+    # Precomputed (facilitation.snapshots): the figures as of the last refresh.
+    pairs = snapshots_for(
+        permissions.communities_facilitated_by(request.user), thresholds=thresholds
     )
+    rows = selectors.dashboard_rows_from_snapshots(pairs, days=period.days, thresholds=thresholds)
+    as_of = min((snapshot.computed_at for _community, snapshot in pairs), default=None)
     if sort == "name":
         rows.sort(key=lambda row: (row.community.name.lower(), row.community.pk))
     for row in rows:
@@ -65,6 +67,7 @@ def dashboard(request):
             "sort": sort,
             "rows": rows,
             "at_risk": at_risk,
+            "as_of": as_of,
             "may_edit_thresholds": permissions.may_edit_thresholds(request.user),
         },
         status=status,

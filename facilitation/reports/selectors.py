@@ -11,11 +11,12 @@ viewer may not know are pooled into one unnamed line. People counts go through
 facilitation.reports.privacy before anyone sees them.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from taggit.models import TaggedItem
@@ -109,6 +110,8 @@ class Report:
     readable_story_count: int = 0  # all confirmed stories the viewer may read
     work_by_kind: dict = field(default_factory=dict)  # kind -> (entries, minutes)
     work_by_community: dict = field(default_factory=dict)  # key or None -> (entries, minutes)
+    # When the activity figures were computed (facilitation.snapshots); None: now.
+    as_of: datetime | None = None
 
 
 def filter_options(*, user) -> FilterOptions:
@@ -181,8 +184,14 @@ def _scope(filters: ReportFilters):
     return communities.values("pk")
 
 
-def leader_report(*, user, filters: ReportFilters, options: FilterOptions) -> Report:
-    """The whole report in a fixed number of queries (16), whatever the data."""
+def leader_report(
+    *, user, filters: ReportFilters, options: FilterOptions, snapshots: dict | None = None
+) -> Report:
+    """The whole report in a fixed number of queries, whatever the data.
+
+    `snapshots` ({community id: CommunitySnapshot}, facilitation.snapshots) answer the
+    levels and the activity counts when they cover the filters (whole months, every
+    community in scope): 10 queries; otherwise those are counted now: 16."""
     scope = _scope(filters)
     scope_ids = set(scope.values_list("pk", flat=True).distinct())
     starts, ends = filters.starts, filters.ends
@@ -225,107 +234,21 @@ def leader_report(*, user, filters: ReportFilters, options: FilterOptions) -> Re
     report.stage_counts = {stage: stage_counts.get(stage, 0) for stage in LearningStage.values}
 
     # People: members who had joined by the end of the period, by level and type.
-    members = Membership.objects.filter(community_id__in=scope, created_at__lt=ends)
-    level_rows = (
-        members.values("community_id")
-        .annotate(**{level: Count("pk", filter=Q(level=level)) for level in LEVELS})
-        .order_by()
-    )
-    for row in level_rows:
-        counts = report.levels.setdefault(key(row["community_id"]), dict.fromkeys(LEVELS, 0))
-        for level in LEVELS:
-            counts[level] += row[level]
+    sets = activity_querysets(scope, starts=starts, ends=ends, held_until=held_until)
+    members = sets["members"]
     report.stakeholders = dict.fromkeys(User.StakeholderType.values, 0)
-    for row in (
-        members.values("user__stakeholder_type")
-        .annotate(people=Count("user_id", distinct=True))
-        .order_by()
-    ):
-        report.stakeholders[row["user__stakeholder_type"]] = row["people"]
-
-    # Activity over time, and per community over the whole period.
-    threads = Thread.objects.filter(
-        community_id__in=scope,
-        created_at__gte=starts,
-        created_at__lt=ends,
-        deleted_at=None,
-        is_hidden=False,
-    )
-    replies = Post.objects.filter(
-        thread__community_id__in=scope,
-        created_at__gte=starts,
-        created_at__lt=ends,
-        deleted_at=None,
-        is_hidden=False,
-    )
-    items = KnowledgeItem.objects.filter(
-        community_id__in=scope,
-        status=KnowledgeItem.Status.PUBLISHED,
-        published_at__gte=starts,
-        published_at__lt=ends,
-    )
-    meetings = EventOccurrence.objects.filter(
-        event__community_id__in=scope,
-        starts_at__gte=starts,
-        starts_at__lt=held_until,
-        is_cancelled=False,
-        event__cancelled_at=None,
-    )
-    joined = members.filter(created_at__gte=starts)
-
-    def per_month(queryset, field_name):
-        counts = dict.fromkeys(months, 0)
-        rows = (
-            queryset.annotate(month=TruncMonth(field_name))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            month = _month_key(row["month"])
-            if month in counts:
-                counts[month] += row["n"]
-        return list(counts.values())
-
-    def add(measure, community_id, count):
-        row = report.activity.setdefault(
-            key(community_id),
-            {"threads": 0, "replies": 0, "items": 0, "meetings": 0, "attendance": 0},
-        )
-        row[measure] += count
-
-    def per_month_and_community(measure, queryset, field_name, community_field):
-        """One GROUP BY (community, month) gives both the monthly series and the
-        per-community totals: a single pass over the rows (replies are the most)."""
-        counts = dict.fromkeys(months, 0)
-        rows = (
-            queryset.annotate(month=TruncMonth(field_name))
-            .values(community_field, "month")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            month = _month_key(row["month"])
-            if month in counts:
-                counts[month] += row["n"]
-            add(measure, row[community_field], row["n"])
-        report.monthly[measure] = list(counts.values())
-
-    report.monthly["joined"] = per_month(joined, "created_at")
-    per_month_and_community("threads", threads, "created_at", "community_id")
-    per_month_and_community("replies", replies, "created_at", "thread__community_id")
-    per_month_and_community("items", items, "published_at", "community_id")
-    per_month_and_community("meetings", meetings, "starts_at", "event__community_id")
-    attended = Attendance.objects.filter(occurrence__in=meetings.values("pk"))
-    for row in (
-        attended.values("occurrence__event__community_id").annotate(n=Count("pk")).order_by()
-    ):
-        add("attendance", row["occurrence__event__community_id"], row["n"])
-
-    # Knowledge produced, and knowledge crossing between communities.
+    # People, not memberships: a semi-join (each person once), cheaper than a
+    # COUNT(DISTINCT) over every membership.
+    people = User.objects.filter(Exists(members.filter(user_id=OuterRef("pk"))))
+    for row in people.values("stakeholder_type").annotate(people=Count("pk")).order_by():
+        report.stakeholders[row["stakeholder_type"]] = row["people"]
     report.items_by_kind = dict.fromkeys(KnowledgeItem.Kind.values, 0)
-    for row in items.values("kind").annotate(n=Count("pk")).order_by():
-        report.items_by_kind[row["kind"]] = row["n"]
+    if snapshots is not None and _snapshots_cover(filters, scope_ids, snapshots):
+        _activity_from_snapshots(report, scope_ids, snapshots, key)
+    else:
+        _activity_live(report, sets, key)
+
+    # Knowledge crossing between communities.
     report.brokerage_by_kind = dict.fromkeys(BrokerageEvent.Kind.values, 0)
     brokerage = BrokerageEvent.objects.filter(
         Q(target_community_id__in=scope) | Q(source_community_id__in=scope),
@@ -389,3 +312,232 @@ def leader_report(*, user, filters: ReportFilters, options: FilterOptions) -> Re
         by_community[line][1] += row["minutes"]
     report.work_by_community = {line: tuple(values) for line, values in by_community.items()}
     return report
+
+
+def activity_querysets(scope, *, starts=None, ends=None, held_until) -> dict:
+    """The rows the report's people and activity figures count, in the communities of
+    `scope` (ids, or a values("pk") queryset), within [starts, ends) where given:
+    members who had joined by `ends` ("members") and of those, who joined since
+    `starts` ("joined"); live threads and replies; published items; meetings held
+    before `held_until` and their attendance. The live report and the snapshots
+    (monthly_activity) count the same rows."""
+
+    def within(field_name):
+        condition = Q()
+        if starts is not None:
+            condition &= Q(**{f"{field_name}__gte": starts})
+        if ends is not None:
+            condition &= Q(**{f"{field_name}__lt": ends})
+        return condition
+
+    members = Membership.objects.filter(community_id__in=scope)
+    if ends is not None:
+        members = members.filter(created_at__lt=ends)
+    meetings = EventOccurrence.objects.filter(
+        within("starts_at"),
+        event__community_id__in=scope,
+        starts_at__lt=held_until,
+        is_cancelled=False,
+        event__cancelled_at=None,
+    )
+    return {
+        "members": members,
+        "joined": members.filter(created_at__gte=starts) if starts is not None else members,
+        "threads": Thread.objects.filter(
+            within("created_at"), community_id__in=scope, deleted_at=None, is_hidden=False
+        ),
+        "replies": Post.objects.filter(
+            within("created_at"), thread__community_id__in=scope, deleted_at=None, is_hidden=False
+        ),
+        "items": KnowledgeItem.objects.filter(
+            within("published_at"),
+            community_id__in=scope,
+            status=KnowledgeItem.Status.PUBLISHED,
+        ),
+        "meetings": meetings,
+        "attendance": Attendance.objects.filter(occurrence__in=meetings.values("pk")),
+    }
+
+
+# (measure, queryset name, the moment it is counted at, the community it belongs to)
+ACTIVITY_MEASURES = [
+    ("threads", "threads", "created_at", "community_id"),
+    ("replies", "replies", "created_at", "thread__community_id"),
+    ("items", "items", "published_at", "community_id"),
+    ("meetings", "meetings", "starts_at", "event__community_id"),
+    ("attendance", "attendance", "occurrence__starts_at", "occurrence__event__community_id"),
+]
+
+
+def _activity_live(report: Report, sets: dict, key) -> None:
+    """Levels, the monthly series and each community's activity, counted now."""
+    months = report.months
+    level_rows = (
+        sets["members"]
+        .values("community_id")
+        .annotate(**{level: Count("pk", filter=Q(level=level)) for level in LEVELS})
+        .order_by()
+    )
+    for row in level_rows:
+        counts = report.levels.setdefault(key(row["community_id"]), dict.fromkeys(LEVELS, 0))
+        for level in LEVELS:
+            counts[level] += row[level]
+
+    joined = dict.fromkeys(months, 0)
+    for row in (
+        sets["joined"]
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        month = _month_key(row["month"])
+        if month in joined:
+            joined[month] += row["n"]
+    report.monthly["joined"] = list(joined.values())
+
+    # Knowledge produced, by kind.
+    for row in sets["items"].values("kind").annotate(n=Count("pk")).order_by():
+        report.items_by_kind[row["kind"]] = row["n"]
+
+    for measure, name, field_name, community_field in ACTIVITY_MEASURES:
+        if measure == "attendance":
+            # Per community only: attendance has no monthly series.
+            for row in sets[name].values(community_field).annotate(n=Count("pk")).order_by():
+                _add(report, key(row[community_field]), measure, row["n"])
+            continue
+        # One GROUP BY (community, month) gives both the monthly series and the
+        # per-community totals: a single pass over the rows (replies are the most).
+        counts = dict.fromkeys(months, 0)
+        rows = (
+            sets[name]
+            .annotate(month=TruncMonth(field_name))
+            .values(community_field, "month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            month = _month_key(row["month"])
+            if month in counts:
+                counts[month] += row["n"]
+            _add(report, key(row[community_field]), measure, row["n"])
+        report.monthly[measure] = list(counts.values())
+
+
+def _add(report: Report, line, measure: str, count: int) -> None:
+    row = report.activity.setdefault(
+        line, {"threads": 0, "replies": 0, "items": 0, "meetings": 0, "attendance": 0}
+    )
+    row[measure] += count
+
+
+def monthly_activity(community_ids, *, now: datetime) -> dict[int, dict]:
+    """For the snapshots: per community, per month ("YYYY-MM", local time), what the
+    report counts (every measure of ACTIVITY_MEASURES, and members joined per level
+    as "joined_<level>", items published per kind as "items_<kind>"), from the first
+    row to `now`, as columns (_columns). Seven queries."""
+    sets = activity_querysets(community_ids, held_until=now)
+    result: dict[int, dict[str, dict[str, int]]] = {}
+
+    def put(community_id, month, measure, count):
+        if count:
+            slot = result.setdefault(community_id, {}).setdefault(f"{month:%Y-%m}", {})
+            slot[measure] = slot.get(measure, 0) + count
+
+    for row in (
+        sets["members"]
+        .annotate(month=TruncMonth("created_at"))
+        .values("community_id", "month")
+        .annotate(**{level: Count("pk", filter=Q(level=level)) for level in LEVELS})
+        .order_by()
+    ):
+        for level in LEVELS:
+            put(row["community_id"], _month_key(row["month"]), f"joined_{level}", row[level])
+    for measure, name, field_name, community_field in ACTIVITY_MEASURES:
+        for row in (
+            sets[name]
+            .annotate(month=TruncMonth(field_name))
+            .values(community_field, "month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            put(row[community_field], _month_key(row["month"]), measure, row["n"])
+    for row in (
+        sets["items"]
+        .annotate(month=TruncMonth("published_at"))
+        .values("community_id", "month", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        put(row["community_id"], _month_key(row["month"]), f"items_{row['kind']}", row["n"])
+    return {pk: _columns(by_month) for pk, by_month in result.items()}
+
+
+def _columns(by_month: dict[str, dict[str, int]]) -> dict:
+    """{month: {measure: n}} as {"months": [sorted], "columns": {measure: [n per
+    month]}}: a range of months is then a slice of each column."""
+    months = sorted(by_month)
+    names = sorted({name for counts in by_month.values() for name in counts})
+    return {
+        "months": months,
+        "columns": {name: [by_month[month].get(name, 0) for month in months] for name in names},
+    }
+
+
+def _snapshots_cover(filters: ReportFilters, scope_ids, snapshots: dict) -> bool:
+    """Whether the snapshots answer these filters: whole months (a range ending on or
+    after the day they were computed counts up to that moment), every community in
+    scope has one."""
+    if filters.date_from.day != 1 or not all(pk in snapshots for pk in scope_ids):
+        return False
+    if (filters.date_to + timedelta(days=1)).day == 1:
+        return True
+    computed = [snapshots[pk].computed_at for pk in scope_ids]
+    return not computed or filters.date_to >= timezone.localdate(min(computed))
+
+
+def _activity_from_snapshots(report: Report, scope_ids, snapshots: dict, key) -> None:
+    """What _activity_live counts, summed from the snapshots' monthly columns: the
+    period's months are a slice of each column."""
+    first, last = (f"{month:%Y-%m}" for month in (report.months[0], report.months[-1]))
+    position = {f"{month:%Y-%m}": index for index, month in enumerate(report.months)}
+    measures = [measure for measure, *_rest in ACTIVITY_MEASURES]
+    joined = {f"joined_{level}": level for level in LEVELS}
+    kinds = {f"items_{kind}": kind for kind in KnowledgeItem.Kind.values}
+    series = {name: [0] * len(position) for name in [*measures, "joined"]}
+    for pk in scope_ids:
+        monthly = snapshots[pk].monthly
+        if not monthly:
+            continue
+        months = monthly["months"]
+        start, end = bisect_left(months, first), bisect_right(months, last)
+        if start == end and not months[:end]:
+            continue
+        line = key(pk)
+        slots = [position[month] for month in months[start:end]]
+        levels = dict.fromkeys(LEVELS, 0)
+        for name, column in monthly["columns"].items():
+            if name in joined:
+                # Members who had joined by the end of the period, and those who
+                # joined within it.
+                levels[joined[name]] += sum(column[:end])
+                target = series["joined"]
+            elif name in kinds:
+                report.items_by_kind[kinds[name]] += sum(column[start:end])
+                continue
+            else:
+                total = sum(column[start:end])
+                if total:
+                    _add(report, line, name, total)
+                target = series[name]
+            for slot, count in zip(slots, column[start:end], strict=True):
+                target[slot] += count
+        if any(levels.values()):
+            counts = report.levels.setdefault(line, dict.fromkeys(LEVELS, 0))
+            for level in LEVELS:
+                counts[level] += levels[level]
+    report.monthly["joined"] = series["joined"]
+    for measure in measures:
+        if measure != "attendance":
+            report.monthly[measure] = series[measure]
+    report.as_of = min(snapshots[pk].computed_at for pk in scope_ids) if scope_ids else None

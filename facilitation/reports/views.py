@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copplatform.csv_export import csv_response
+from facilitation.snapshots.services import report_snapshots
 from membership import permissions
 
 from . import selectors
@@ -44,7 +45,12 @@ def _prepare(request):
     form = _form(request, options)
     if not form.is_valid():
         return form, None
-    report = selectors.leader_report(user=request.user, filters=form.filters(), options=options)
+    # The activity figures come from the snapshots (facilitation.snapshots) when
+    # they cover the filters (whole months).
+    snapshots = report_snapshots(options.named_ids | options.hidden_ids)
+    report = selectors.leader_report(
+        user=request.user, filters=form.filters(), options=options, snapshots=snapshots
+    )
     return form, ReportTables(report)
 
 

@@ -148,9 +148,9 @@ def test_the_budget_report_names_every_broken_budget():
     assert report.budget_report(_results()) == [
         f"M thread list, deep: deep page 90 ms > 2{X} page 1 (30 ms)",
         "S→M thread list: queries 6 → 7",
-        "S→M thread list: median +50%",
+        f"S→M thread list: {X}floor +50% (median +50%)",
         "S→M thread list, deep: queries 6 → 7",
-        "S→M thread list, deep: median +200%",
+        f"S→M thread list, deep: {X}floor +200% (median +200%)",
     ]
 
 
@@ -236,3 +236,13 @@ def test_without_postgresql_the_benchmark_stops_with_a_clear_message():
         run.require_postgres("sqlite:///var/db.sqlite3")
     with pytest.raises(SystemExit, match=r"could not reach it at 127\.0\.0\.1:1 "):
         run.require_postgres("postgres://nobody@127.0.0.1:1/postgres")
+
+
+def test_sizes_compare_their_ratios_to_the_floor_when_both_have_one():
+    # M timed on a busier machine: its median grew 60%, its floor as much.
+    small = _page("home", median=40.0, floor_ratio=8.0)
+
+    assert report.compare_sizes(small, _page("home", median=64.0, floor_ratio=8.8)) == []
+    assert report.compare_sizes(small, _page("home", median=64.0, floor_ratio=10.4)) == [
+        f"{X}floor +30% (median +60%)"
+    ]

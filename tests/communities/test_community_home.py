@@ -243,7 +243,7 @@ def test_signed_out_community_home_query_count_is_fixed(
         client.get(_url(community))
 
 
-def test_community_home_previews_each_level_and_links_to_the_directory(client, db):
+def test_community_home_previews_each_levels_newest_and_links_to_the_directory(client, db):
     community = CommunityFactory()
     viewer = MembershipFactory(community=community, level=Membership.Level.CORE).user
     for n in range(15):
@@ -256,7 +256,12 @@ def test_community_home_previews_each_level_and_links_to_the_directory(client, d
 
     peripheral = next(g for g in response.context["member_groups"] if g["level"] == "peripheral")
     assert peripheral["count"] == 15
-    assert [m.user.display_name for m in peripheral["members"]] == [f"P{n:02}" for n in range(12)]
+    # The 12 who joined last (a range of an index, whatever the community's size),
+    # shown by name.
+    assert [m.user.display_name for m in peripheral["members"]] == [
+        f"P{n:02}" for n in range(3, 15)
+    ]
+    assert "The newest members of each level" in response.content.decode()
     body = response.content.decode()
     directory = reverse("membership:members", args=[community.slug])
     assert f"{directory}?level=peripheral" in body

@@ -97,3 +97,22 @@ def test_a_malformed_cursor_is_a_bad_request(threads, cursor):
 def test_the_last_key_must_be_unique():
     with pytest.raises(ValueError, match="unique"):
         keyset_page_by(Thread.objects.all(), None, order=("-last_activity_at",))
+
+
+def test_pages_read_by_parts_are_the_pages_of_the_whole(threads, django_assert_num_queries):
+    """`within`: an OR no index answers in order, read as its parts (a queryset per
+    index, ids known already); the pages are the same, one query per queryset part."""
+    order = ("-is_pinned", "-last_activity_at", "-pk")
+    pinned_ids = [t.pk for t in threads if t.is_pinned]
+    whole = Thread.objects.filter(community=threads[0].community)
+    parts = [whole.filter(is_pinned=False), pinned_ids]
+    expected = _all_pages(whole, order)
+    seen, cursor = [], None
+    while True:
+        with django_assert_num_queries(2):
+            page = keyset_page_by(whole, cursor, order=order, per_page=5, within=parts)
+        seen.append([row.pk for row in page.items])
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert seen == expected and len(seen) == 5

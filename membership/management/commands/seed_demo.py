@@ -268,6 +268,8 @@ DEMO_SEEDERS = [
     "facilitation.reports.demo",
     "membership.notifications.demo",
     "membership.notifications.settings_demo",
+    # Last: the dashboard's and the report's precomputed figures, from all the above.
+    "facilitation.snapshots.demo",
 ]
 
 

@@ -6,10 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from communities.models import Post, Thread
+from communities.models import Community, Post, Thread
 from facilitation.dashboard.selectors import dashboard_rows
 from facilitation.dashboard.signals import Period
-from facilitation.models import RiskThresholds
+from facilitation.models import CommunitySnapshot, RiskThresholds
 from membership import permissions
 from membership.models import User
 
@@ -36,3 +36,5 @@ def test_demo_has_an_at_risk_and_a_healthy_community():
     healthy = next(r for r in rows if r.community.slug == "safer-opioid-prescribing")
     assert healthy.core_weekly == [3] * 6
     assert healthy.median_first_reply_hours.current > 0
+    # The seeders end with every community's snapshot: `make run` shows figures at once.
+    assert CommunitySnapshot.objects.count() == Community.objects.count()
