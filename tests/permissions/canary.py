@@ -134,9 +134,7 @@ def text_of_response(response) -> str:
     text = raw.decode(errors="replace")
     if "text/calendar" in response.get("Content-Type", ""):
         text = unfold_ics(text)
-    return text + " " + response.get("Location", "") + " " + response.get(
-        "Content-Disposition", ""
-    )
+    return text + " " + response.get("Location", "") + " " + response.get("Content-Disposition", "")
 
 
 def unfold_ics(text: str) -> str:

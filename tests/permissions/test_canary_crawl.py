@@ -56,10 +56,19 @@ OTHER_KWARGS = {"key": "a-key", "uidb36": "1", "app_label": "communities", "cont
 # times ("6 seconds ago"; their datetime attribute stays and is compared).
 CSRF = re.compile(r"\b[A-Za-z0-9]{64}\b")
 RELATIVE_TIME = re.compile(r"(<time[^>]*>)[^<]*</time>")
+TIME = re.compile(r"<time[^>]*>")
 # The report gives leaders and facilitators aggregates of every community, private
 # and hidden ones included (docs/facilitation.md): its figures grow with private
 # activity by design, while its text is crawled for canaries like any page.
 AGGREGATES = ("reports:",)
+# A private community is listed with its member count and last activity, and the
+# directory sorts by it (tests/communities/test_directory.py and test_community_home.py
+# say so): those two figures are left out of the count check on these pages.
+LISTED_FIGURES = {"communities:directory", "communities:home"}
+MEMBER_COUNT = re.compile(r"\d+ members?\b")
+# Pending requesters and invited people get the same lists as any signed-in
+# non-member: the count check asks those four.
+COUNTED = [E.ANON, E.OUTSIDER, E.FAC_OTHER, E.LEADER]
 
 
 # --- designed disclosures --------------------------------------------------------------
@@ -241,7 +250,8 @@ def _send_every_email(capture):
     with capture(execute=True):
         for thread in Thread.objects.all():
             announcement = thread.kind == Thread.Kind.ANNOUNCEMENT
-            plan_instant(event=Event.ANNOUNCEMENT if announcement else Event.THREAD, object_id=thread.pk)
+            event = Event.ANNOUNCEMENT if announcement else Event.THREAD
+            plan_instant(event=event, object_id=thread.pk)
         for pk in Post.objects.values_list("pk", flat=True):
             plan_instant(event=Event.REPLY, object_id=pk)
         for pk in KnowledgeItem.objects.values_list("pk", flat=True):
@@ -273,13 +283,16 @@ def _grow_private_activity(world):
         MembershipFactory(community=community, level="active")
 
 
-def _normal(text):
-    return RELATIVE_TIME.sub(r"\1</time>", CSRF.sub("", text))
+def _normal(text, view=""):
+    text = RELATIVE_TIME.sub(r"\1</time>", CSRF.sub("", text))
+    if view in LISTED_FIGURES:
+        text = MEMBER_COUNT.sub("", TIME.sub("", text))
+    return text
 
 
-def _diff(before, after):
+def _diff(before, after, view):
     lines = difflib.unified_diff(
-        _normal(before).splitlines(), _normal(after).splitlines(), n=0, lineterm=""
+        _normal(before, view).splitlines(), _normal(after, view).splitlines(), n=0, lineterm=""
     )
     return " | ".join(line.strip()[:160] for line in lines if line[:1] in "+-")[:600]
 
@@ -332,14 +345,15 @@ def test_no_canary_reaches_anyone_who_may_not_read_the_community(
     # Counts: a page a non-member got must not change when only private activity grows.
     _grow_private_activity(world)
     changed = []
-    for actor, pages in crawled.items():
+    for actor in COUNTED:
         _sign_in(client, world.actors[actor])
-        for url, (listed, before) in pages.items():
-            if not listed or _view_name(url).startswith(AGGREGATES):
+        for url, (listed, before) in crawled[actor].items():
+            view = _view_name(url)
+            if not listed or view.startswith(AGGREGATES):
                 continue
             after = text_of_response(client.get(url))
-            if _normal(after) != _normal(before):
-                changed.append(f"{actor} at {url}: {_diff(before, after)}")
+            if _normal(after, view) != _normal(before, view):
+                changed.append(f"{actor} at {url}: {_diff(before, after, view)}")
 
     summary = (
         f"{visibility} community: {len(canaries)} canaries; {fetched} fetches of "
@@ -373,7 +387,9 @@ def test_a_reader_finds_the_canaries_the_crawl_looks_for(client, db):
         f"/c/{slug}/members/",
         f"/search/?q={WORD}",
     ]
-    found = {url: canaries.found_in(CSRF.sub("", text_of_response(client.get(url)))) for url in urls}
+    found = {}
+    for url in urls:
+        found[url] = canaries.found_in(CSRF.sub("", text_of_response(client.get(url))))
 
     assert [url for url, names in found.items() if not names] == []
     assert any("file knowledge/" in name for name in found[urls[2]])
