@@ -73,16 +73,14 @@ class Canaries:
             ]
             if not fields:
                 continue
-            condition = models.Q()
-            for field in fields:
-                for secret in self.secrets:
-                    if isinstance(field, models.JSONField):
-                        continue  # checked row by row below, on the few rows that have one
-                    condition |= models.Q(**{f"{field.attname}__contains": secret})
-            json_fields = [f for f in fields if isinstance(f, models.JSONField)]
-            rows = model._default_manager.filter(condition) if condition else model.objects.none()
-            if json_fields:
-                rows = model._default_manager.all()
+            rows = model._base_manager.all()  # soft-deleted rows too
+            if not any(isinstance(field, models.JSONField) for field in fields):
+                # JSON values are compared as text below, row by row; text in SQL.
+                condition = models.Q()
+                for field in fields:
+                    for secret in self.secrets:
+                        condition |= models.Q(**{f"{field.attname}__contains": secret})
+                rows = rows.filter(condition)
             names = [field.attname for field in fields]
             for row in rows.values("pk", *names):
                 changes = {}
@@ -97,7 +95,7 @@ class Canaries:
                         what = f"{model._meta.label}.{field.name} #{row['pk']}"
                         changes[field.attname] = self._rewrite(value, field, what)
                 if changes:
-                    model._default_manager.filter(pk=row["pk"]).update(**changes)
+                    model._base_manager.filter(pk=row["pk"]).update(**changes)
 
     def rewrite_files(self) -> int:
         """Every stored file holding a secret gets a canary of its own, in its bytes:
