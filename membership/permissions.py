@@ -228,10 +228,10 @@ def access_community(user, slug: str, *, require=None) -> Community:
     return community
 
 
-def communities_pending_requests_shown_to(user) -> QuerySet[Community]:
-    """Where the user's own waiting join requests may be shown to them: communities
-    they may know. A request waiting in a community since turned hidden is not named
-    to them (they get a 404 there too)."""
+def communities_named_to(user) -> QuerySet[Community]:
+    """Communities the user's own records (a join request on their home page, in their
+    data export) may name: those they may know. A request made to a community since
+    turned hidden is not named to them (they get a 404 there too)."""
     return communities_listable_by(user)
 
 

@@ -77,7 +77,7 @@ def join_requests_waiting_for(*, user) -> QuerySet[JoinRequest]:
         JoinRequest.objects.filter(
             user=user,
             status=JoinRequest.Status.PENDING,
-            community__in=permissions.communities_pending_requests_shown_to(user),
+            community__in=permissions.communities_named_to(user),
         )
         .select_related("community")
         .order_by("-created_at")

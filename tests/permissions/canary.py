@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import email.message
 import html
+import io
 import json
 import re
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
@@ -129,6 +131,10 @@ class Canaries:
 
 def text_of_response(response) -> str:
     raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw.startswith(b"PK\x03\x04"):
+        # An archive (the personal data export): what is inside is read, file by file.
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            raw = b"\n".join(archive.read(name) for name in sorted(archive.namelist()))
     text = raw.decode(errors="replace")
     if "text/calendar" in response.get("Content-Type", ""):
         text = unfold_ics(text)
