@@ -84,10 +84,11 @@ def _designed_disclosure(world, actor, url, found) -> bool:
     community = f"communities.Community.{{}} #{world.community.pk}"
     names_community = any(community.format(f) in found for f in ("name", "purpose"))
     # The invitation names its community to whoever holds the link (the token is the
-    # secret), and the invited person's home lists the invitation.
+    # secret); the invited person's home and data export list the invitation.
     if view == "membership:invitation" and names_community:
         return True
-    if actor == E.INVITED and view == "home" and community.format("name") in found:
+    invitation_of_theirs = view in ("home", "privacy:download")
+    if actor == E.INVITED and invitation_of_theirs and community.format("name") in found:
         return True
     # The facilitation team reviews a reported message: who sent and who reported it
     # (docs: "sees that message's text and the reason").
