@@ -228,6 +228,13 @@ def access_community(user, slug: str, *, require=None) -> Community:
     return community
 
 
+def communities_named_to(user) -> QuerySet[Community]:
+    """Communities the user's own records (a join request on their home page, in their
+    data export) may name: those they may know. A request made to a community since
+    turned hidden is not named to them (they get a 404 there too)."""
+    return communities_listable_by(user)
+
+
 # --- what a user may do -----------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from communities.models import Community
 
+from . import permissions
 from .models import AuditEntry, Invitation, JoinRequest, LevelSuggestion, Membership
 
 
@@ -73,7 +74,11 @@ def invitations_waiting_for(*, user) -> QuerySet[Invitation]:
 
 def join_requests_waiting_for(*, user) -> QuerySet[JoinRequest]:
     return (
-        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
+        JoinRequest.objects.filter(
+            user=user,
+            status=JoinRequest.Status.PENDING,
+            community__in=permissions.communities_named_to(user),
+        )
         .select_related("community")
         .order_by("-created_at")
     )

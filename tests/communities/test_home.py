@@ -124,3 +124,19 @@ def test_home_shows_my_pending_requests(client, outsider):
 
     assert "Asked Here" in html
     assert "waiting for the core members" in html
+
+
+def test_home_does_not_name_a_hidden_community_my_request_waits_in(client, outsider):
+    """Found by the canary crawl: a request waiting in a community since turned hidden
+    named it on the requester's home, though they get a 404 everywhere else there."""
+    from membership.models import JoinRequest
+
+    community = CommunityFactory(name="Asked Before", visibility=Visibility.PRIVATE)
+    JoinRequest.objects.create(user=outsider, community=community)
+    Community.objects.filter(pk=community.pk).update(visibility=Visibility.HIDDEN)
+    client.force_login(outsider)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Asked Before" not in html
+    assert "waiting for the core members" not in html

@@ -165,3 +165,24 @@ def test_after_leaving_a_private_community_only_their_own_words_come_with_them(c
     versions = json.loads(files["knowledge_versions.json"])
     assert [v["title"] for v in versions] == ["QUILL-ITEM checklist"] * len(versions)
     assert "QUILL-REPLY" in everything  # what they wrote stays theirs
+
+
+def test_a_request_to_a_community_since_turned_hidden_does_not_name_it(client, outsider):
+    """Found by the canary crawl: the archive named a hidden community to someone whose
+    request waits there, though everywhere else they get a 404 for it."""
+    from communities.models import Community
+    from membership.models import JoinRequest
+
+    from ..factories import CommunityFactory
+
+    asked = CommunityFactory(name="Asked Before", visibility=Community.Visibility.PRIVATE)
+    JoinRequest.objects.create(user=outsider, community=asked, message="May I join?")
+    Community.objects.filter(pk=asked.pk).update(visibility=Community.Visibility.HIDDEN)
+    client.force_login(outsider)
+
+    files = read_archive(client.get(reverse("privacy:download")))
+
+    [request] = json.loads(files["join_requests.json"])
+    assert request["community_name"] == ""
+    assert request["message"] == "May I join?"  # what they wrote stays theirs
+    assert b"Asked Before" not in b"".join(files.values())

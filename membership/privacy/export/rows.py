@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Case, F, Q, TextField, Value, When
 
+from membership import permissions
 from membership.models import User
 
 
@@ -27,7 +28,10 @@ def rows_of(label: str, where: Callable[[User], Q], *fields: str, **named) -> Ca
     def rows(user: User) -> list[dict]:
         model = apps.get_model(label)
         queryset = model.objects.filter(where(user)).order_by("pk")
-        return list(queryset.values(*fields, **named))
+        expressions = {
+            name: value(user) if callable(value) else value for name, value in named.items()
+        }
+        return list(queryset.values(*fields, **expressions))
 
     return rows
 
@@ -47,6 +51,15 @@ def either(*fields: str) -> Callable[[User], Q]:
 
 
 COMMUNITY = {"community_name": F("community__name")}
+
+
+def _known_community_name(user: User) -> Case:
+    return only_if(Q(community__in=permissions.communities_named_to(user)), "community__name")
+
+
+# For records of a community the member may no longer know (a request to one since
+# turned hidden): the name only while they may.
+KNOWN_COMMUNITY = {"community_name": _known_community_name}
 
 
 def only_if(condition: Q, field: str) -> Case:

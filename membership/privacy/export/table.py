@@ -20,7 +20,7 @@ from .readers import (
     onboarding,
     profile_rows,
 )
-from .rows import COMMUNITY, Part, by, either, rows_of
+from .rows import COMMUNITY, KNOWN_COMMUNITY, Part, by, either, rows_of
 
 PARTS: tuple[Part, ...] = (
     Part(
@@ -68,7 +68,7 @@ PARTS: tuple[Part, ...] = (
             "reason",
             "created_at",
             "decided_at",
-            **COMMUNITY,
+            **KNOWN_COMMUNITY,
         ),
     ),
     Part(
