@@ -5,6 +5,7 @@ from django.utils import timezone
 from communities.models import Community
 
 from .models import AuditEntry, Invitation, JoinRequest, LevelSuggestion, Membership
+from .permissions import communities_listable_by
 
 
 def join_requests_pending(*, community: Community) -> QuerySet[JoinRequest]:
@@ -72,8 +73,14 @@ def invitations_waiting_for(*, user) -> QuerySet[Invitation]:
 
 
 def join_requests_waiting_for(*, user) -> QuerySet[JoinRequest]:
+    """The user's pending requests to communities they may still know of: one turned
+    hidden since the request is no longer named to them."""
     return (
-        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
+        JoinRequest.objects.filter(
+            user=user,
+            status=JoinRequest.Status.PENDING,
+            community__in=communities_listable_by(user),
+        )
         .select_related("community")
         .order_by("-created_at")
     )

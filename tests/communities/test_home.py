@@ -124,3 +124,17 @@ def test_home_shows_my_pending_requests(client, outsider):
 
     assert "Asked Here" in html
     assert "waiting for the core members" in html
+
+
+def test_home_does_not_name_a_community_turned_hidden_to_its_pending_requester(client, outsider):
+    from membership.models import JoinRequest
+
+    community = CommunityFactory(name="Gone Quiet", visibility=Visibility.PRIVATE)
+    JoinRequest.objects.create(user=outsider, community=community)
+    community.visibility = Visibility.HIDDEN
+    community.save(update_fields=["visibility"])
+    client.force_login(outsider)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Gone Quiet" not in html
