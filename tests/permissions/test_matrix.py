@@ -155,6 +155,9 @@ class World:
         return reverse(url_name, kwargs=self.kwargs_for(url_name)) + self.query_for(url_name)
 
 
+# The invitation page names the community to whoever holds the link, and home lists
+# the invitations waiting for the invitee: those disclosures are the invitation's purpose.
+NAMED_BY_INVITATION = {"membership:invitation": set(E.ACTORS), "home": {E.INVITED}}
 SIGN_IN_PAGES = ("/accounts/login/", "/admin/login/")
 
 
@@ -226,9 +229,7 @@ def test_matrix(client, db, routed, world):
                 mismatches.append(f"{actor}: got {got}, expected {want}")
             if actor not in E.readers(visibility) and (SECRET in body or SECRET_MEMBER in body):
                 leaks.append(f"{actor} saw private content")
-            # The invitation page names the community to whoever holds the link: that
-            # disclosure is the invitation's purpose.
-            names_it = url_name == "membership:invitation"
+            names_it = actor in NAMED_BY_INVITATION.get(url_name, ())
             if actor not in E.knowers(visibility) and HIDDEN_NAME in body and not names_it:
                 leaks.append(f"{actor} saw the hidden community's name")
             transaction.set_rollback(True)

@@ -2,11 +2,15 @@
 
 The admin is for staff (platform admins); it is about no community. Its pages are
 matched by one rule, `admin:*`: staff get them, anyone else is sent to the admin's
-sign-in page. The exceptions are listed by name: the sign-in page itself (everyone),
-and the pages an admin class refuses even to staff (memberships are read-only there;
-facilitator assignments can only be added or removed in bulk; no admin class uses
-autocomplete fields, so the autocomplete endpoint refuses every query). Object pages
-are asked about the world's own objects (its community, its secret member...).
+sign-in page. The exceptions are listed by name: the sign-in page itself (everyone);
+signing out (staff are signed out, anyone else is sent to the admin's index); the
+pages an admin class refuses even to staff (memberships are read-only there, and
+facilitator assignments are added or unassigned in bulk, never edited or deleted one
+by one, so their change page is read-only; there is one set of risk thresholds, so
+none can be added once it exists; no admin class uses autocomplete fields, so the
+autocomplete endpoint refuses every query); and "view on site", 404 even to staff as
+no model in the admin has a page of its own on the site. Object pages are asked about
+the world's own objects (its community, its secret member...).
 """
 
 from .. import expected as E
@@ -24,17 +28,24 @@ def refused_even_to_staff(actor, visibility):
     return E.FORBIDDEN if actor == E.ADMIN else E.LOGIN
 
 
+def missing_even_to_staff(actor, visibility):
+    return E.MISSING if actor == E.ADMIN else E.LOGIN
+
+
 staff_only = E.unscoped(staff_only)
+missing_even_to_staff = E.unscoped(missing_even_to_staff)
 refused_even_to_staff = E.unscoped(refused_even_to_staff)
 
 EXPECTED: dict = {
     "admin:*": staff_only,
     "admin:login": E.unscoped(E.anyone),
+    "admin:logout": E.unscoped(E.anyone),
     "admin:autocomplete": refused_even_to_staff,
     "admin:membership_membership_add": refused_even_to_staff,
     "admin:membership_membership_delete": refused_even_to_staff,
-    "admin:membership_facilitatorassignment_change": refused_even_to_staff,
     "admin:membership_facilitatorassignment_delete": refused_even_to_staff,
+    "admin:facilitation_riskthresholds_add": refused_even_to_staff,
+    "admin:view_on_site": missing_even_to_staff,
 }
 POSTS: dict = {"admin:logout": {}}
 
