@@ -21,6 +21,8 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .db import parse_id
+
 CURSOR_PARAM = "before"
 
 
@@ -46,9 +48,10 @@ def _decode(cursor: str) -> tuple[datetime | date, int]:
         moment = (parse_datetime(moment_text) or parse_date(moment_text)) if moment_text else None
     except ValueError:
         moment = None
-    if moment is None or not pk_text.isdigit():
+    pk = parse_id(pk_text)
+    if moment is None or pk is None:
         raise BadRequest("That page link is not valid.")
-    return moment, int(pk_text)
+    return moment, pk
 
 
 def keyset_page(

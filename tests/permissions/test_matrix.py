@@ -173,17 +173,6 @@ def outcome(response):
     return f"status {response.status_code}"
 
 
-@pytest.fixture(scope="module")
-def world(request, django_db_setup, django_db_blocker):
-    """One world per visibility, built once for every URL asked on it: each request
-    runs in a transaction rolled back after it, so no answer changes the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        built = World(request.param)
-        built.visibility = request.param
-        yield built
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
 def routed(request, settings):
     """Routes an optional URL (catalogue.OPTIONAL_URLS) while it is asked."""

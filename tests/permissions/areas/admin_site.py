@@ -58,8 +58,6 @@ def build(world) -> dict:
     from facilitation.models import RiskThresholds, StrategicPriority
     from membership.models import FacilitatorAssignment
 
-    from ..test_matrix import SECRET
-
     target = world.target.user
     address, _created = target.emailaddress_set.get_or_create(
         email=target.email, defaults={"primary": True}
@@ -71,14 +69,16 @@ def build(world) -> dict:
         "facilitatorassignment": FacilitatorAssignment.objects.get(
             user=world.actors[E.FAC_THIS], community=world.community
         ),
-        "group": Group.objects.create(name=f"Group {SECRET}"),
-        "tag": Tag.objects.create(name=f"tag-{SECRET}"),
+        # Groups, tags and priorities are platform-wide, seen outside the community:
+        # no secret in them.
+        "group": Group.objects.create(name="Matrix staff group"),
+        "tag": Tag.objects.create(name="matrix-tag"),
         "emailaddress": address,
         "authenticator": Authenticator.objects.create(
             user=target, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "0" * 40}
         ),
         "riskthresholds": RiskThresholds.objects.first() or RiskThresholds.objects.create(),
-        "strategicpriority": StrategicPriority.objects.create(name=f"Priority {SECRET}"),
+        "strategicpriority": StrategicPriority.objects.create(name="Matrix priority"),
     }
     world.admin_objects = objects
     return {}
