@@ -254,6 +254,7 @@ def test_generated_input_never_gets_a_server_error(client, db, world, url_name):
         derandomize=os.environ.get("FUZZ_RANDOM") != "1",
         database=None,
         deadline=None,
+        report_multiple_bugs=False,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(request=surface.requests())
