@@ -25,7 +25,8 @@ def parse_id(value) -> int | None:
     which would fail the request with a 500 instead of a 404 or a form error.
     """
     text = str(value)
-    if not (text.isascii() and text.isdigit()):
+    # Length first: int() refuses strings of more than 4,300 digits with a ValueError.
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None

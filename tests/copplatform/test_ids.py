@@ -21,6 +21,7 @@ TOO_BIG = "99999999999999999999"
         ("0", None),
         (TOO_BIG, None),
         ("\u00b2", None),
+        ("1" * 20_000, None),
         ("\u0661", None),
         ("-3", None),
         (" 4", None),
@@ -68,6 +69,14 @@ def test_a_page_link_with_a_superscript_digit_is_a_bad_request(client, db):
     client.force_login(UserFactory())
 
     response = client.get(reverse("notifications:list") + "?before=2026-01-01T00:00:00Z_%C2%B2")
+
+    assert response.status_code == 400
+
+
+def test_a_page_link_with_thousands_of_digits_is_a_bad_request(client, db):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("notifications:list"), {"before": "2026-01-01_" + "1" * 20_000})
 
     assert response.status_code == 400
 

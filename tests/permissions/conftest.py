@@ -1,5 +1,10 @@
+import importlib
+
 import pytest
 from django.db import transaction
+from django.urls import clear_url_caches
+
+from .catalogue import OPTIONAL_URLS
 
 
 @pytest.fixture(scope="module")
@@ -15,3 +20,20 @@ def world(request, django_db_setup, django_db_blocker):
         built.visibility = visibility
         yield built
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def routed(request, settings):
+    """Routes an optional URL (catalogue.OPTIONAL_URLS) while it is asked."""
+    import copplatform.urls
+
+    setting = OPTIONAL_URLS.get(request.param)
+    if setting is not None:
+        setattr(settings, setting, True)
+        importlib.reload(copplatform.urls)
+        clear_url_caches()
+    yield request.param
+    if setting is not None:
+        setattr(settings, setting, False)
+        importlib.reload(copplatform.urls)
+        clear_url_caches()

@@ -3,11 +3,9 @@ answers as tests/permissions/expected.py and areas/ say; and no answer to someon
 may not read a community contains its private content. The same table, for reading,
 is docs/permission-matrix.md (test_table.py keeps it up to date)."""
 
-import importlib
-
 import pytest
 from django.db import transaction
-from django.urls import clear_url_caches, reverse
+from django.urls import reverse
 
 from communities.services import charter_update
 from membership import services
@@ -29,7 +27,6 @@ from . import expected as E
 from .areas import AREAS
 from .catalogue import (
     EXACT,
-    OPTIONAL_URLS,
     RULES,
     UNNAMED_PREFIXES,
     UNNAMED_ROUTES,
@@ -171,23 +168,6 @@ def outcome(response):
     if 200 <= response.status_code < 300:
         return E.OK
     return f"status {response.status_code}"
-
-
-@pytest.fixture
-def routed(request, settings):
-    """Routes an optional URL (catalogue.OPTIONAL_URLS) while it is asked."""
-    import copplatform.urls
-
-    setting = OPTIONAL_URLS.get(request.param)
-    if setting is not None:
-        setattr(settings, setting, True)
-        importlib.reload(copplatform.urls)
-        clear_url_caches()
-    yield request.param
-    if setting is not None:
-        setattr(settings, setting, False)
-        importlib.reload(copplatform.urls)
-        clear_url_caches()
 
 
 def ask(client, world, url_name, actor):

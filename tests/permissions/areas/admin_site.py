@@ -4,7 +4,8 @@ The admin is for staff (platform admins); it is about no community. Its pages ar
 matched by one rule, `admin:*`: staff get them, anyone else is sent to the admin's
 sign-in page. The exceptions are listed by name: the sign-in page itself (everyone);
 signing out (staff are signed out, anyone else is sent to the admin's index); the
-pages an admin class refuses even to staff (memberships are read-only there, and
+pages an admin class refuses even to staff (memberships and second factors are
+read-only there, and
 facilitator assignments are added or unassigned in bulk, never edited or deleted one
 by one, so their change page is read-only; there is one set of risk thresholds, so
 none can be added once it exists; no admin class uses autocomplete fields, so the
@@ -42,6 +43,7 @@ EXPECTED: dict = {
     "admin:logout": E.unscoped(E.anyone),
     "admin:autocomplete": refused_even_to_staff,
     "admin:membership_membership_add": refused_even_to_staff,
+    "admin:mfa_authenticator_add": refused_even_to_staff,
     "admin:membership_membership_delete": refused_even_to_staff,
     "admin:membership_facilitatorassignment_delete": refused_even_to_staff,
     "admin:facilitation_riskthresholds_add": refused_even_to_staff,
