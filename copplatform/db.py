@@ -9,3 +9,46 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+# --- ids from addresses and forms ---------------------------------------------
+
+# The largest id any table here can hold (a 64-bit integer, as SQLite's INTEGER and
+# PostgreSQL's bigint): a longer number names no row.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """The id a piece of an address or a form names, or None if it cannot be one.
+
+    ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses,
+    which would fail the request with a 500 instead of a 404 or a form error.
+    """
+    text = str(value)
+    # Length first: int() refuses strings of more than 4,300 digits with a ValueError.
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+@models.IntegerField.register_lookup
+class IntegerFieldIn(models.lookups.In):
+    """`in` on an integer column, treating a number outside the column's range as
+    Django's own exact, lt and gt lookups do: it matches no row. Django's `in` sends
+    it to the database, which fails the query (SQLite raises OverflowError,
+    PostgreSQL an out-of-range error), so a form's "99999999999999999999" as a choice
+    (ModelMultipleChoiceField, the admin's too) was a 500 rather than a form error."""
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            low, high = connection.ops.integer_field_range(
+                self.lhs.output_field.get_internal_type()
+            )
+            self.rhs = [
+                value
+                for value in self.rhs
+                if not isinstance(value, int)
+                or ((low is None or value >= low) and (high is None or value <= high))
+            ]
+        return super().process_rhs(compiler, connection)

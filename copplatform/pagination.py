@@ -21,6 +21,8 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .db import MAX_ID
+
 CURSOR_PARAM = "before"
 
 
@@ -46,9 +48,11 @@ def _decode(cursor: str) -> tuple[datetime | date, int]:
         moment = (parse_datetime(moment_text) or parse_date(moment_text)) if moment_text else None
     except ValueError:
         moment = None
-    if moment is None or not pk_text.isdigit():
+    if moment is None or not (pk_text.isascii() and pk_text.isdigit()):
         raise BadRequest("That page link is not valid.")
-    return moment, int(pk_text)
+    # A number past the largest id is "past every row": never int() thousands of digits.
+    too_long = len(pk_text) > len(str(MAX_ID))
+    return moment, MAX_ID if too_long else min(int(pk_text), MAX_ID)
 
 
 def keyset_page(

@@ -1,3 +1,5 @@
+from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -90,3 +92,19 @@ class FacilitatorAssignmentAdmin(admin.ModelAdmin):
             services.facilitator_unassign(
                 user=assignment.user, community=assignment.community, actor=request.user
             )
+
+
+# allauth's authenticator admin, read-only: a second factor is set up and removed by
+# its owner on their own two-factor pages (staff may still delete one, for someone who
+# lost theirs). Editable, a changed type made the page fail (500) when it showed the
+# form again, as allauth read the old secret as the new type's.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

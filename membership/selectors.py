@@ -73,6 +73,8 @@ def invitations_waiting_for(*, user) -> QuerySet[Invitation]:
 
 
 def join_requests_waiting_for(*, user) -> QuerySet[JoinRequest]:
+    """The user's pending requests to communities they may still know of: one turned
+    hidden since the request is no longer named to them."""
     return (
         JoinRequest.objects.filter(
             user=user,

@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from communities.models import Community
+from copplatform.db import parse_id
 
 from . import permissions, tasks
 from .models import (
@@ -346,12 +347,12 @@ def invitation_token(invitation: Invitation) -> str:
 
 def invitation_from_token(token: str) -> Invitation | None:
     """The invitation the token names, or None if the token is not genuine."""
-    invitation_id, _sep, _digest = token.partition(".")
-    if not invitation_id.isdigit():
+    invitation_id = parse_id(token.partition(".")[0])
+    if invitation_id is None:
         return None
     invitation = (
         Invitation.objects.select_related("community", "invited_by")
-        .filter(pk=int(invitation_id))
+        .filter(pk=invitation_id)
         .first()
     )
     if invitation is None or not constant_time_compare(invitation_token(invitation), token):

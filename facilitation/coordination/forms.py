@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from copplatform.db import parse_id
 from facilitation.models import WorkLogEntry
 from membership.models import Membership
 
@@ -63,7 +64,7 @@ class RequestIdsField(forms.TypedMultipleChoiceField):
     it ignored, rather than failing the whole form on one stale checkbox."""
 
     def valid_value(self, value):
-        return str(value).isdigit() and len(str(value)) < 12  # as views._is_id
+        return parse_id(value) is not None
 
 
 class JoinRequestsForm(forms.Form):

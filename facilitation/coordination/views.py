@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.models import Community
+from copplatform.db import parse_id
 from copplatform.pagination import CURSOR_PARAM, keyset_page
 from facilitation.models import WorkLogEntry
 from membership import permissions
@@ -37,8 +38,7 @@ WORK_LOG_PER_PAGE = 30
 
 
 def _is_id(value: str) -> bool:
-    # Longer than any id: refused before it reaches the database (SQLite overflows).
-    return value.isdigit() and len(value) < 12
+    return parse_id(value) is not None
 
 
 def _require(allowed: bool) -> None:

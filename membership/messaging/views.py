@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from copplatform.db import parse_id
 from copplatform.pagination import CURSOR_PARAM
 from membership import permissions
 from membership.models import User
@@ -124,9 +125,9 @@ def reply(request, conversation_id):
 def conversation_new(request):
     reachable = selectors.reachable_people(user=request.user)
     initial = {}
-    wanted = request.GET.get("to", "")
-    if request.method == "GET" and wanted.isdigit():
-        initial["recipients"] = list(reachable.filter(pk=int(wanted)).values_list("pk", flat=True))
+    wanted = parse_id(request.GET.get("to", ""))
+    if request.method == "GET" and wanted is not None:
+        initial["recipients"] = list(reachable.filter(pk=wanted).values_list("pk", flat=True))
     form = ConversationStartForm(request.POST or None, reachable=reachable, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

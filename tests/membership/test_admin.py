@@ -42,3 +42,20 @@ def test_memberships_are_read_only_in_the_admin(client, admin_user):
     client.force_login(admin_user)
 
     assert client.get(reverse("admin:membership_membership_add")).status_code == 403
+
+
+def test_second_factors_are_read_only_in_the_admin_so_a_changed_type_cannot_fail(
+    client, admin_user
+):
+    # Found by tests/permissions/test_fuzz.py: posting another type was a 500.
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    codes = RecoveryCodes.activate(UserFactory()).instance
+    client.force_login(admin_user)
+    change = reverse("admin:mfa_authenticator_change", args=[codes.pk])
+
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"type": "webauthn"}).status_code == 403
+    assert client.get(reverse("admin:mfa_authenticator_add")).status_code == 403
+    assert Authenticator.objects.get(pk=codes.pk).type == Authenticator.Type.RECOVERY_CODES

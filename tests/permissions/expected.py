@@ -1,8 +1,14 @@
 """The permission matrix's expected answers: one entry per named URL.
 
 Each entry is a function of (actor, visibility) returning the outcome class the
-URL must answer with. A URL in the `communities` or `membership` namespace with
-no entry here fails the suite (tests/permissions/test_matrix.py).
+URL must answer with. Entries for the `communities` and `membership` namespaces are
+here, the others in areas/; a named URL with no entry (or rule, see catalogue.py)
+fails the suite (tests/permissions/test_matrix.py). docs/permission-matrix.md is the
+same table for reading (written by `python -m tests.permissions.table`).
+
+An entry wrapped in `unscoped(...)` declares a URL that is about no community: its
+answer depends on the actor only, and the matrix asks it once, on the hidden
+community, instead of on each visibility.
 
 Outcome classes:
   OK         2xx, or a redirect that is not to the sign-in page
@@ -121,6 +127,22 @@ def anyone(actor, visibility):
     return OK
 
 
+def unscoped(rule):
+    """The same rule, declared not community-scoped (see the module's docstring)."""
+
+    def answer(actor, visibility):
+        return rule(actor, visibility)
+
+    answer.__name__ = rule.__name__
+    answer.__doc__ = rule.__doc__
+    answer.community_scoped = False
+    return answer
+
+
+def community_scoped(rule):
+    return getattr(rule, "community_scoped", True)
+
+
 def facilitators_only(actor, visibility):
     """Platform-wide facilitation work (not tied to this community's visibility)."""
     if actor == ANON:
@@ -168,4 +190,22 @@ EXPECTED = {
     "membership:welcome": members_and_managers,
     "membership:onboarding_step": members_only,
     "membership:onboarding_progress": managers_only,
+}
+
+# What each URL is asked to do; POST bodies are valid, so an allowed actor succeeds.
+POSTS = {
+    "membership:join": {},
+    "membership:leave": {},
+    "membership:request_withdraw": {},
+    "membership:request_approve": {},
+    "membership:request_decline": {"reason": "Not this time."},
+    "membership:invite": {"email": "someone.new@example.org", "level": "peripheral"},
+    "membership:invitation_revoke": {},
+    "membership:member_level": {"level": "active"},
+    "membership:member_role": {"role": "chair"},
+    "membership:member_remove": {"reason": "Left the service."},
+    "membership:suggestion_decide": {},
+    "membership:onboarding_step": {"done": "1"},
+    "communities:approve": {},
+    "communities:decline": {"reason": "Overlaps an existing community."},
 }

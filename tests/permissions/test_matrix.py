@@ -1,10 +1,11 @@
-"""Every community and membership URL, for every actor, on public, private and
-hidden communities, answers as tests/permissions/expected.py says; and no answer to
-someone who may not read a community contains its private content."""
+"""Every named URL, for every actor, on public, private and hidden communities,
+answers as tests/permissions/expected.py and areas/ say; and no answer to someone who
+may not read a community contains its private content. The same table, for reading,
+is docs/permission-matrix.md (test_table.py keeps it up to date)."""
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from communities.services import charter_update
 from membership import services
@@ -24,57 +25,35 @@ from ..factories import (
 )
 from . import expected as E
 from .areas import AREAS
+from .catalogue import (
+    EXACT,
+    RULES,
+    UNNAMED_PREFIXES,
+    UNNAMED_ROUTES,
+    URLS,
+    area_for,
+    cases,
+    expected_for,
+    method_for,
+    post_body,
+    rules_matching,
+)
 
-NAMESPACES = ("communities", "membership", *(ns for area in AREAS for ns in area.NAMESPACES))
 SECRET = "ZEBRA-CROSSING-SECRET"
 SECRET_MEMBER = "Secret Sam Quartz"
 HIDDEN_NAME = "Unlisted Oyster Team"
 
-# What each URL is asked to do; POST bodies are valid, so an allowed actor succeeds.
-POSTS = {
-    "membership:join": {},
-    "membership:leave": {},
-    "membership:request_withdraw": {},
-    "membership:request_approve": {},
-    "membership:request_decline": {"reason": "Not this time."},
-    "membership:invite": {"email": "someone.new@example.org", "level": "peripheral"},
-    "membership:invitation_revoke": {},
-    "membership:member_level": {"level": "active"},
-    "membership:member_role": {"role": "chair"},
-    "membership:member_remove": {"reason": "Left the service."},
-    "membership:suggestion_decide": {},
-    "membership:onboarding_step": {"done": "1"},
-    "communities:approve": {},
-    "communities:decline": {"reason": "Overlaps an existing community."},
-}
-for area in AREAS:
-    POSTS.update(area.POSTS)
-EXPECTED = {**E.EXPECTED}
-for area in AREAS:
-    assert not set(area.EXPECTED) & set(EXPECTED), f"{area.__name__} repeats a URL"
-    EXPECTED.update(area.EXPECTED)
+
+def test_every_named_url_has_an_expected_answer():
+    unanswered = [name for name in URLS if name not in EXACT and len(rules_matching(name)) != 1]
+    assert sorted(unanswered) == [], "no entry (or more than one rule) in expected.py / areas/"
+    assert sorted(set(EXACT) - set(URLS)) == [], "entries naming no URL"
+    ruled = {key for name in URLS if name not in EXACT for key in rules_matching(name)}
+    assert sorted(set(RULES) - ruled) == [], "rules answering for no URL"
 
 
-def _named_urls():
-    names = {}
-
-    def walk(patterns, namespace=None):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name and namespace in NAMESPACES:
-                names[f"{namespace}:{pattern.name}"] = pattern
-
-    walk(get_resolver().url_patterns)
-    return names
-
-
-URLS = _named_urls()
-
-
-def test_every_community_and_membership_url_has_an_expected_answer():
-    assert sorted(set(URLS) - set(EXPECTED)) == []
-    assert sorted(set(EXPECTED) - set(URLS)) == []
+def test_every_url_pattern_but_the_admins_redirects_has_a_name():
+    assert [route for route in UNNAMED_ROUTES if not route.startswith(UNNAMED_PREFIXES)] == []
 
 
 class World:
@@ -132,9 +111,9 @@ class World:
             self.area_values.update(values)
 
     def query_for(self, url_name):
-        for area in AREAS:
-            if url_name in area.EXPECTED and hasattr(area, "query_for"):
-                return area.query_for(self, url_name)
+        area = area_for(url_name)
+        if area is not None and hasattr(area, "query_for"):
+            return area.query_for(self, url_name)
         if url_name != "communities:charter_compare":
             return ""
         ids = list(
@@ -144,7 +123,13 @@ class World:
         )
         return f"?from={ids[0]}&to={ids[-1]}"
 
-    def kwargs_for(self, pattern):
+    def kwargs_for(self, url_name):
+        """The URL's kwargs: an area's own kwargs_for, else shared values by name."""
+        area = area_for(url_name)
+        if area is not None and hasattr(area, "kwargs_for"):
+            own = area.kwargs_for(self, url_name)
+            if own is not None:
+                return own
         values = {
             "slug": self.community.slug,
             "request_id": JoinRequest.objects.get(community=self.community).pk,
@@ -158,12 +143,24 @@ class World:
             "history_id": self.community.charter.history.latest("history_date").history_id,
             **self.area_values,
         }
-        return {name: values[name] for name in pattern.pattern.converters}
+        return {name: values[name] for name in URLS[url_name].pattern.converters}
+
+    def url_converters(self, url_name):
+        return URLS[url_name].pattern.converters
+
+    def url_for(self, url_name):
+        return reverse(url_name, kwargs=self.kwargs_for(url_name)) + self.query_for(url_name)
+
+
+# The invitation page names the community to whoever holds the link, and home lists
+# the invitations waiting for the invitee: those disclosures are the invitation's purpose.
+NAMED_BY_INVITATION = {"membership:invitation": set(E.ACTORS), "home": {E.INVITED}}
+SIGN_IN_PAGES = ("/accounts/login/", "/admin/login/")
 
 
 def outcome(response):
     if response.status_code in (301, 302, 303):
-        return E.LOGIN if "/accounts/login/" in response["Location"] else E.OK
+        return E.LOGIN if response["Location"].startswith(SIGN_IN_PAGES) else E.OK
     if response.status_code == 403:
         return E.FORBIDDEN
     if response.status_code == 404:
@@ -173,30 +170,35 @@ def outcome(response):
     return f"status {response.status_code}"
 
 
-@pytest.mark.parametrize("visibility", E.VISIBILITIES)
-@pytest.mark.parametrize("url_name", sorted(EXPECTED))
-def test_matrix(client, db, url_name, visibility):
-    world = World(visibility)
-    url = reverse(url_name, kwargs=world.kwargs_for(URLS[url_name])) + world.query_for(url_name)
+def ask(client, world, url_name, actor):
+    """The answer to one actor's request, and its body."""
+    person = world.actors[actor]
+    client.logout()
+    if person is not None:
+        client.force_login(person)
+    url = world.url_for(url_name)
+    if method_for(url_name) == "POST":
+        response = client.post(url, post_body(url_name))
+    else:
+        response = client.get(url)
+    # Downloads stream: their bytes are checked for leaks like any page.
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return outcome(response), raw.decode(errors="replace")
+
+
+@pytest.mark.parametrize(("routed", "world"), cases(), indirect=True)
+def test_matrix(client, db, routed, world):
+    url_name, visibility = routed, world.visibility
     mismatches, leaks = [], []
     for actor in E.ACTORS:
         with transaction.atomic():
-            person = world.actors[actor]
-            client.logout()
-            if person is not None:
-                client.force_login(person)
-            response = client.post(url, POSTS[url_name]) if url_name in POSTS else client.get(url)
-            got, want = outcome(response), EXPECTED[url_name](actor, visibility)
+            got, body = ask(client, world, url_name, actor)
+            want = expected_for(url_name)(actor, visibility)
             if got != want:
                 mismatches.append(f"{actor}: got {got}, expected {want}")
-            # Downloads stream: their bytes are checked for leaks like any page.
-            raw = b"".join(response.streaming_content) if response.streaming else response.content
-            body = raw.decode(errors="replace")
             if actor not in E.readers(visibility) and (SECRET in body or SECRET_MEMBER in body):
                 leaks.append(f"{actor} saw private content")
-            # The invitation page names the community to whoever holds the link: that
-            # disclosure is the invitation's purpose.
-            names_it = url_name == "membership:invitation"
+            names_it = actor in NAMED_BY_INVITATION.get(url_name, ())
             if actor not in E.knowers(visibility) and HIDDEN_NAME in body and not names_it:
                 leaks.append(f"{actor} saw the hidden community's name")
             transaction.set_rollback(True)

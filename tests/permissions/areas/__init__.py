@@ -8,10 +8,18 @@ An area module defines:
               E.SECRET in their private text so leaks are caught), and the values
               its URLs' kwargs take; kwarg names must not clash with other areas'
   query_for(world, url_name) -> str (optional): a query string for a URL
+  kwargs_for(world, url_name) -> dict | None (optional): a URL's kwargs, when names
+              alone cannot say (the admin's object_id differs per model); None
+              falls back to build()'s values by name
+
+EXPECTED keys may be rules with a `*` (see ../catalogue.py), and an entry wrapped in
+E.unscoped(...) is asked once, not on each visibility (see ../expected.py).
 """
 
 from . import (
+    accounts,
     activity,
+    admin_site,
     alignment,
     coordination,
     dashboard,
@@ -24,6 +32,7 @@ from . import (
     privacy,
     reports,
     search,
+    site,
 )
 
 AREAS = [
@@ -40,4 +49,7 @@ AREAS = [
     reports,
     email,
     privacy,
+    site,
+    accounts,
+    admin_site,
 ]
