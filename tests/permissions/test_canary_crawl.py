@@ -22,7 +22,7 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from communities.discussions import services as discussions
@@ -45,13 +45,13 @@ from .canary import (
     text_of_email,
     text_of_response,
 )
+from .catalogue import OPTIONAL_URLS, URLS
 from .test_matrix import HIDDEN_NAME, SECRET, SECRET_MEMBER, World
 
 LINK = re.compile(r'(?:href|hx-get|src|action)="(/[^"]*)"')
 SKIP = ("/static/", "/accounts/logout/", "/i18n/")
 MAX_PAGES_PER_ACTOR = 500
 # Values for URL arguments no matrix area names (allauth keys, the admin's ids).
-OTHER_KWARGS = {"key": "a-key", "uidb36": "1", "app_label": "communities", "content_type_id": 1}
 # What changes on every response: masked CSRF tokens, and the words of relative
 # times ("6 seconds ago"; their datetime attribute stays and is compared).
 CSRF = re.compile(r"\b[A-Za-z0-9]{64}\b")
@@ -98,41 +98,10 @@ def _designed_disclosure(world, actor, url, found) -> bool:
 # --- what to fetch -----------------------------------------------------------------------
 
 
-def _named_patterns():
-    found = {}
-
-    def walk(patterns, namespace=None):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                found[f"{namespace}:{pattern.name}" if namespace else pattern.name] = pattern
-
-    walk(get_resolver().url_patterns)
-    return found
-
-
-class _Argument:
-    """Stands for a pattern naming one argument, to ask the World for its value."""
-
-    def __init__(self, name):
-        self.pattern = type("Pattern", (), {"converters": {name: None}})()
-
-
 def _resolver_urls(world):
-    """Every named URL of the resolver, with the world's values and its area's query."""
-    extra = {**OTHER_KWARGS, "object_id": world.community.pk, "id": world.target.user_id}
-    urls = []
-    for name, pattern in sorted(_named_patterns().items()):
-        names = getattr(pattern.pattern, "converters", None) or pattern.pattern.regex.groupindex
-        kwargs = {}
-        for argument in names:
-            if argument in extra:
-                kwargs[argument] = extra[argument]
-            else:
-                kwargs.update(world.kwargs_for(_Argument(argument)))
-        urls.append(reverse(name, kwargs=kwargs) + world.query_for(name))
-    return urls
+    """Every named URL of the resolver, with the world's values and its area's query
+    (as the permission matrix asks them)."""
+    return [world.url_for(name) for name in sorted(URLS) if name not in OPTIONAL_URLS]
 
 
 def _world_ids(model, world):

@@ -51,6 +51,7 @@ EXPECTED: dict = {
     "account_reset_password_from_key_done": anyone,
     "account_reset_password_from_key": anyone,
     "account_reset_password_done": anyone,
+    "usersessions_list": signed_in,
     "mfa_index": signed_in,
     "mfa_authenticate": sign_in_under_way,
     "mfa_reauthenticate": signed_in,

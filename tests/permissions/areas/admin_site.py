@@ -2,7 +2,8 @@
 
 The admin is for staff (platform admins); it is about no community. Its pages are
 matched by one rule, `admin:*`: staff get them, anyone else is sent to the admin's
-sign-in page. The exceptions are listed by name: the sign-in page itself (everyone);
+sign-in page. The exceptions are listed by name: the sign-in page itself (through
+allauth's: see admin_sign_in);
 signing out (staff are signed out, anyone else is sent to the admin's index); the
 pages an admin class refuses even to staff (memberships and second factors are
 read-only there, and
@@ -29,17 +30,26 @@ def refused_even_to_staff(actor, visibility):
     return E.FORBIDDEN if actor == E.ADMIN else E.LOGIN
 
 
+def admin_sign_in(actor, visibility):
+    """The admin's sign-in goes through allauth (secure_admin_login): signed out, to
+    allauth's sign-in with its rate limits; signed in without staff rights, 403."""
+    if actor == E.ANON:
+        return E.LOGIN
+    return E.OK if actor == E.ADMIN else E.FORBIDDEN
+
+
 def missing_even_to_staff(actor, visibility):
     return E.MISSING if actor == E.ADMIN else E.LOGIN
 
 
 staff_only = E.unscoped(staff_only)
 missing_even_to_staff = E.unscoped(missing_even_to_staff)
+admin_sign_in = E.unscoped(admin_sign_in)
 refused_even_to_staff = E.unscoped(refused_even_to_staff)
 
 EXPECTED: dict = {
     "admin:*": staff_only,
-    "admin:login": E.unscoped(E.anyone),
+    "admin:login": admin_sign_in,
     "admin:logout": E.unscoped(E.anyone),
     "admin:autocomplete": refused_even_to_staff,
     "admin:membership_membership_add": refused_even_to_staff,
@@ -54,7 +64,9 @@ POSTS: dict = {"admin:logout": {}}
 
 def build(world) -> dict:
     from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
     from django.contrib.auth.models import Group
+    from django.utils import timezone
     from taggit.models import Tag
 
     from facilitation.models import RiskThresholds, StrategicPriority
@@ -81,6 +93,14 @@ def build(world) -> dict:
         ),
         "riskthresholds": RiskThresholds.objects.first() or RiskThresholds.objects.create(),
         "strategicpriority": StrategicPriority.objects.create(name="Matrix priority"),
+        "usersession": UserSession.objects.create(
+            user=target,
+            ip="127.0.0.1",
+            session_key="matrix-session",
+            user_agent="Matrix browser",
+            created_at=timezone.now(),
+            last_seen_at=timezone.now(),
+        ),
     }
     world.admin_objects = objects
     return {}
