@@ -88,7 +88,7 @@ def test_the_page_says_how_many_and_links_to_every_row(page):
     assert "Download CSV (all 6 communities)" in block
     # A total still counts every community: 68 members and the 7 hidden ones.
     assert "The total counts every community." in _block(page, "levels")
-    assert "<td class=\"num\">75</td>" in _block(page, "levels")
+    assert '<td class="num">75</td>' in _block(page, "levels")
     work = _block(page, "work-by-community")
     assert "of 3 communities" in work and "The total counts" not in work
     # Tables that are not per community are whole, with no such note.
