@@ -204,6 +204,20 @@ def test_filters_narrow_the_communities(leader_client):
         assert [row[0] for row in rows[1:]] == ["Ward One"], query
 
 
+def test_the_filter_lists_keep_the_choice_and_say_what_is_wrong(leader_client):
+    """The selects are written by joining strings (forms.JoinedSelect): the choice
+    made stays selected, a bad one is marked invalid and described by its error."""
+    ward = CommunityFactory(name="Ward & Co", slug="ward-co")
+    body = leader_client.get(f"{URL}?community={ward.slug}").content.decode()
+    assert '<option value="ward-co" selected>Ward &amp; Co</option>' in body
+    body = leader_client.get(f"{URL}?community=nowhere").content.decode()
+    assert (
+        '<select aria-describedby="id_community_error" aria-invalid="true" '
+        'id="id_community" name="community">'
+    ) in body
+    assert 'id="id_community_error"' in body
+
+
 def test_the_date_range_narrows_the_counts(leader_client):
     community = CommunityFactory(name="Ward")
     add_thread(community, when=timezone.now() - timedelta(days=400))
