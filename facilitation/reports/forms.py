@@ -7,8 +7,8 @@ from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.safestring import SafeString
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import FilterOptions, ReportFilters
