@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copplatform.csv_export import csv_response
-from facilitation.snapshots.services import report_snapshots
+from facilitation.snapshots.services import report_people, report_snapshots
 from membership import permissions
 
 from . import selectors
@@ -49,8 +49,11 @@ def _prepare(request, *, limit: int | None = None):
     # The activity figures come from the snapshots (facilitation.snapshots) when
     # they cover the filters (whole months).
     snapshots = report_snapshots(options.named_ids | options.hidden_ids)
+    filters = form.filters()
+    # The people by stakeholder type over every community: a platform-wide row.
+    people = None if filters.narrows_communities else report_people()
     report = selectors.leader_report(
-        user=request.user, filters=form.filters(), options=options, snapshots=snapshots
+        user=request.user, filters=filters, options=options, snapshots=snapshots, people=people
     )
     return form, ReportTables(report, limit=limit)
 
