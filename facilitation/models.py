@@ -308,3 +308,26 @@ class CommunitySnapshot(models.Model):
 
     def __str__(self):
         return f"{self.community_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class PlatformSnapshot(models.Model):
+    """A figure over the whole platform computed ahead of the leader report, refreshed
+    with the community snapshots (`facilitation.refresh_all_snapshots`): what cannot
+    be summed from per-community rows. One row per key:
+
+    - PEOPLE: {stakeholder type: people}, each person once, in every active
+      community (the unfiltered report's "Members by stakeholder type").
+    """
+
+    PEOPLE = "people"
+
+    key = models.CharField(max_length=40, primary_key=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("platform snapshot")
+        verbose_name_plural = _("platform snapshots")
+
+    def __str__(self):
+        return f"{self.key} @ {self.computed_at:%Y-%m-%d %H:%M}"

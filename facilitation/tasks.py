@@ -4,7 +4,7 @@ from celery import shared_task
 
 from communities.models import Community
 
-from .snapshots.services import SNAPSHOT_BATCH, snapshots_refresh
+from .snapshots.services import SNAPSHOT_BATCH, platform_people_refresh, snapshots_refresh
 
 
 @shared_task(name="facilitation.refresh_snapshots")
@@ -14,12 +14,20 @@ def refresh_snapshots(community_ids: list[int]) -> int:
     return len(snapshots_refresh(community_ids=community_ids))
 
 
+@shared_task(name="facilitation.refresh_platform_snapshot")
+def refresh_platform_snapshot() -> None:
+    """Compute the platform-wide figures of the leader report now (the people by
+    stakeholder type: distinct people cannot be summed from community snapshots)."""
+    platform_people_refresh()
+
+
 @shared_task(name="facilitation.refresh_all_snapshots")
 def refresh_all_snapshots() -> int:
-    """Enqueue every community's refresh in batches of SNAPSHOT_BATCH ids (run by
-    beat). Returns the number of batches."""
+    """Enqueue every community's refresh in batches of SNAPSHOT_BATCH ids, and the
+    platform-wide row (run by beat). Returns the number of community batches."""
     ids = list(Community.objects.order_by("pk").values_list("pk", flat=True))
     batches = [ids[start : start + SNAPSHOT_BATCH] for start in range(0, len(ids), SNAPSHOT_BATCH)]
     for batch in batches:
         refresh_snapshots.delay(batch)
+    refresh_platform_snapshot.delay()
     return len(batches)

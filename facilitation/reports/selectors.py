@@ -112,6 +112,8 @@ class Report:
     work_by_community: dict = field(default_factory=dict)  # key or None -> (entries, minutes)
     # When the activity figures were computed (facilitation.snapshots); None: now.
     as_of: datetime | None = None
+    # When the people by stakeholder type were (the platform snapshot); None: now.
+    people_as_of: datetime | None = None
 
 
 def filter_options(*, user) -> FilterOptions:
@@ -185,13 +187,20 @@ def _scope(filters: ReportFilters):
 
 
 def leader_report(
-    *, user, filters: ReportFilters, options: FilterOptions, snapshots: dict | None = None
+    *,
+    user,
+    filters: ReportFilters,
+    options: FilterOptions,
+    snapshots: dict | None = None,
+    people=None,
 ) -> Report:
     """The whole report in a fixed number of queries, whatever the data.
 
     `snapshots` ({community id: CommunitySnapshot}, facilitation.snapshots) answer the
     levels and the activity counts when they cover the filters (whole months, every
-    community in scope): 10 queries; otherwise those are counted now: 16."""
+    community in scope): 10 queries; otherwise those are counted now: 16. `people`
+    (the PlatformSnapshot of PEOPLE) answers the people by stakeholder type when no
+    filter narrows the communities and the period ends after it was computed."""
     scope = _scope(filters)
     scope_ids = set(scope.values_list("pk", flat=True).distinct())
     starts, ends = filters.starts, filters.ends
@@ -235,13 +244,13 @@ def leader_report(
 
     # People: members who had joined by the end of the period, by level and type.
     sets = activity_querysets(scope, starts=starts, ends=ends, held_until=held_until)
-    members = sets["members"]
-    report.stakeholders = dict.fromkeys(User.StakeholderType.values, 0)
-    # People, not memberships: a semi-join (each person once), cheaper than a
-    # COUNT(DISTINCT) over every membership.
-    people = User.objects.filter(Exists(members.filter(user_id=OuterRef("pk"))))
-    for row in people.values("stakeholder_type").annotate(people=Count("pk")).order_by():
-        report.stakeholders[row["stakeholder_type"]] = row["people"]
+    if people is not None and not filters.narrows_communities and ends > people.computed_at:
+        # Every active community, members by a moment before the period's end: the
+        # platform snapshot's count (facilitation.snapshots) answers it.
+        report.stakeholders = {**dict.fromkeys(User.StakeholderType.values, 0), **people.data}
+        report.people_as_of = people.computed_at
+    else:
+        report.stakeholders = people_by_stakeholder(sets["members"])
     report.items_by_kind = dict.fromkeys(KnowledgeItem.Kind.values, 0)
     if snapshots is not None and _snapshots_cover(filters, scope_ids, snapshots):
         _activity_from_snapshots(report, scope_ids, snapshots, key)
@@ -312,6 +321,24 @@ def leader_report(
         by_community[line][1] += row["minutes"]
     report.work_by_community = {line: tuple(values) for line, values in by_community.items()}
     return report
+
+
+def people_by_stakeholder(members) -> dict:
+    """{stakeholder type: people} among these memberships, each person once. People,
+    not memberships: a semi-join, cheaper than a COUNT(DISTINCT) over every
+    membership. One query."""
+    counts = dict.fromkeys(User.StakeholderType.values, 0)
+    people = User.objects.filter(Exists(members.filter(user_id=OuterRef("pk"))))
+    for row in people.values("stakeholder_type").annotate(people=Count("pk")).order_by():
+        counts[row["stakeholder_type"]] = row["people"]
+    return counts
+
+
+def platform_people(*, now: datetime) -> dict:
+    """For the platform snapshot: people by stakeholder type in every active
+    community, members who had joined by `now` (what the unfiltered report counts)."""
+    scope = _scope(ReportFilters(date_from=now.date(), date_to=now.date()))
+    return people_by_stakeholder(activity_querysets(scope, ends=now, held_until=now)["members"])
 
 
 def activity_querysets(scope, *, starts=None, ends=None, held_until) -> dict:

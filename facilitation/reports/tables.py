@@ -3,6 +3,7 @@ print view and the CSV exports all show these, so suppression can't differ
 between them. Each cell is already text ("fewer than 5" where a small count of
 people was suppressed)."""
 
+import heapq
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
@@ -38,6 +39,12 @@ TABLE_TITLES = {
     "coverage": gettext_lazy("Strategic priorities served, by community"),
 }
 TABLE_SLUGS = list(TABLE_TITLES)
+# Rows of a per-community table shown on the report page, the ones that matter most
+# for that table: the page then costs the same for 20 communities or 2,000. The CSV
+# export and the print view list every community.
+PAGE_ROWS = 25
+# Lines that summarise rather than name a community: always shown, after the others.
+SUMMARY_LINES = (HIDDEN_POOL, None)
 
 
 @dataclass
@@ -49,9 +56,25 @@ class Table:
     note: str = ""
     chart: dict | None = None
     title: str = ""
+    # When the page shows only some rows: how many communities the table has in all,
+    # and what the rows shown are chosen by ("the most members").
+    row_count: int = 0
+    shown: int = 0
+    chosen_by: str = ""
 
     def __post_init__(self):
         self.title = str(TABLE_TITLES[self.slug])
+
+    @property
+    def limited_note(self) -> str:
+        """Which rows the page shows, of how many ("" when it shows them all)."""
+        if not self.chosen_by:
+            return ""
+        return ngettext(
+            "The %(shown)d communities with %(chosen_by)s, of %(count)d community.",
+            "The %(shown)d communities with %(chosen_by)s, of %(count)d communities.",
+            self.row_count,
+        ) % {"shown": self.shown, "chosen_by": self.chosen_by, "count": self.row_count}
 
     @property
     def body_html(self):
@@ -132,10 +155,35 @@ def _chart_value(value: Cell):
 class ReportTables:
     """Builds every table of a report; `get(slug)` for one, `all()` in page order."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, *, limit: int | None = None):
+        """`limit`: at most this many named communities per per-community table
+        (PAGE_ROWS on the page), those that matter most for the table; None: all,
+        in name order (the CSV and the print view)."""
         self.report = report
+        self.limit = limit
         self.keys = [c.pk for c in report.named] + ([HIDDEN_POOL] if report.hidden_count else [])
         self._level_cells = None
+
+    def _choose(self, keys: list, measure) -> tuple[list, int]:
+        """(the keys to show, in order, and how many named lines there are in all).
+
+        Without a limit, or within it: every key, in the order given (name order).
+        Otherwise the `limit` named keys with the highest `measure(key)` (a tuple of
+        numbers), ties in name order, then the summary lines (the pooled hidden
+        communities, work tied to no community). Only these rows are built."""
+        named = [key for key in keys if key not in SUMMARY_LINES]
+        if self.limit is None or len(named) <= self.limit:
+            return keys, len(named)
+        order = {key: index for index, key in enumerate(named)}
+        top = heapq.nsmallest(
+            self.limit, named, key=lambda key: (tuple(-v for v in measure(key)), order[key])
+        )
+        return top + [key for key in keys if key in SUMMARY_LINES], len(named)
+
+    def _bounded(self, table: "Table", count: int, chosen_by: str) -> "Table":
+        if self.limit is not None and count > self.limit:
+            table.row_count, table.shown, table.chosen_by = count, self.limit, chosen_by
+        return table
 
     def label(self, key) -> str:
         if key == HIDDEN_POOL:
@@ -173,11 +221,32 @@ class ReportTables:
             self._level_cells = suppress_table(rows)
         return self._level_cells
 
+    def _members_measure(self):
+        """A line's shown member count, to choose rows by: a suppressed count sorts as
+        none, so the order tells nothing the cells do not."""
+        _cells, members, _columns, _total = self.levels_suppressed()
+        position = {key: index for index, key in enumerate(self.keys)}
+
+        def measure(key):
+            cell = members[position[key]]
+            return (0 if cell.is_suppressed else cell.value,)
+
+        return measure, position
+
     def _catalogue(self) -> Table:
         _cells, members, _columns, _total = self.levels_suppressed()
+        measure, position = self._members_measure()
+        keys, count = self._choose(self.keys, measure)
         priority_names = dict(self.report.priorities)
         rows = []
-        for index, community in enumerate(self.report.named):
+        for key in keys:
+            index = position[key]
+            if key == HIDDEN_POOL:
+                rows.append(
+                    _row(self.label(key), _("Hidden"), DASH, DASH, DASH, DASH, members[index])
+                )
+                continue
+            community = self.report.named[index]
             priorities = sorted(
                 priority_names[pk] for pk in self.report.priorities_of.get(community.pk, ())
             )
@@ -197,11 +266,7 @@ class ReportTables:
                     members[index],
                 )
             )
-        if self.report.hidden_count:
-            rows.append(
-                _row(self.label(HIDDEN_POOL), _("Hidden"), DASH, DASH, DASH, DASH, members[-1])
-            )
-        return Table(
+        table = Table(
             "catalogue",
             [
                 _("Community"),
@@ -214,12 +279,14 @@ class ReportTables:
             ],
             rows,
         )
+        return self._bounded(table, count, _("the most members"))
 
     def _levels(self) -> Table:
         cells, members, by_level, everyone = self.levels_suppressed()
+        measure, position = self._members_measure()
+        keys, count = self._choose(self.keys, measure)
         rows = [
-            _row(self.label(key), *cells[index], members[index])
-            for index, key in enumerate(self.keys)
+            _row(self.label(key), *cells[position[key]], members[position[key]]) for key in keys
         ]
         total = _row(_("All communities"), *by_level, everyone) if self.keys else None
         labels = [str(Membership.Level(level).label) for level in LEVELS]
@@ -231,9 +298,10 @@ class ReportTables:
             unit=_("members"),
             missing=small_label(),
         )
-        return Table(
+        table = Table(
             "levels", [_("Community"), *labels, _("Members")], rows, total=total, chart=chart
         )
+        return self._bounded(table, count, _("the most members"))
 
     def _stakeholders(self) -> Table:
         types = list(User.StakeholderType)
@@ -309,9 +377,20 @@ class ReportTables:
         attendance, _rows, attendance_total, _all = suppress_table(
             [[line["attendance"]] for line in lines], row_totals=False, column_totals=True
         )
+        position = {key: index for index, key in enumerate(self.keys)}
+
+        def measure(key):
+            line = lines[position[key]]
+            return (line["threads"] + line["replies"], line["items"] + line["meetings"])
+
+        keys, count = self._choose(self.keys, measure)
         rows = [
-            _row(self.label(key), *(lines[i][m] for m in measures), attendance[i][0])
-            for i, key in enumerate(self.keys)
+            _row(
+                self.label(key),
+                *(lines[position[key]][m] for m in measures),
+                attendance[position[key]][0],
+            )
+            for key in keys
         ]
         total = (
             _row(
@@ -322,7 +401,7 @@ class ReportTables:
             if self.keys
             else None
         )
-        return Table(
+        table = Table(
             "activity",
             [
                 _("Community"),
@@ -335,6 +414,7 @@ class ReportTables:
             rows,
             total=total,
         )
+        return self._bounded(table, count, _("the most threads and replies"))
 
     def _learning_stages(self) -> Table:
         counts = self.report.stage_counts
@@ -445,20 +525,24 @@ class ReportTables:
         keys = [key for key in self.keys if key in work]
         if None in work:
             keys.append(None)
+        keys, count = self._choose(keys, lambda key: (work[key][1], work[key][0]))
         rows = [_row(self.label(key), work[key][0], work[key][1] / 60) for key in keys]
-        return Table("work-by-community", [_("Community"), _("Entries"), _("Hours")], rows)
+        table = Table("work-by-community", [_("Community"), _("Entries"), _("Hours")], rows)
+        return self._bounded(table, count, _("the most hours of facilitators' work"))
 
     def _coverage(self) -> Table:
         priorities = self.report.priorities
+        served = self.report.priorities_of
+        communities = {c.pk: c for c in self.report.named}
+        keys, count = self._choose(
+            [c.pk for c in self.report.named], lambda pk: (len(served.get(pk, ())),)
+        )
         rows = [
             [
-                _cell(community.name),
-                *(
-                    _cell(pk in self.report.priorities_of.get(community.pk, ()))
-                    for pk, _name in priorities
-                ),
+                _cell(communities[pk].name),
+                *(_cell(priority in served.get(pk, ())) for priority, _name in priorities),
             ]
-            for community in self.report.named
+            for pk in keys
         ]
         if self.report.hidden_count:
             pooled = self.report.pooled_priority_counts
@@ -476,4 +560,5 @@ class ReportTables:
                     ),
                 ]
             )
-        return Table("coverage", [_("Community"), *(name for _pk, name in priorities)], rows)
+        table = Table("coverage", [_("Community"), *(name for _pk, name in priorities)], rows)
+        return self._bounded(table, count, _("the most priorities served"))

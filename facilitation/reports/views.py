@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copplatform.csv_export import csv_response
-from facilitation.snapshots.services import report_snapshots
+from facilitation.snapshots.services import report_people, report_snapshots
 from membership import permissions
 
 from . import selectors
 from .forms import ReportFilterForm, default_range
-from .tables import TABLE_SLUGS, ReportTables
+from .tables import PAGE_ROWS, TABLE_SLUGS, ReportTables
 
 # Spreadsheets run a cell that starts with one of these as a formula.
 
@@ -38,8 +38,9 @@ def _form(request, options) -> ReportFilterForm:
     return ReportFilterForm(data, options=options, asked=request.GET)
 
 
-def _prepare(request):
-    """(form, tables or None): tables only when the filters are valid."""
+def _prepare(request, *, limit: int | None = None):
+    """(form, tables or None): tables only when the filters are valid. `limit`: rows
+    per per-community table (the page); None: every row (print view, CSV)."""
     _require_reports(request)
     options = selectors.filter_options(user=request.user)
     form = _form(request, options)
@@ -48,10 +49,13 @@ def _prepare(request):
     # The activity figures come from the snapshots (facilitation.snapshots) when
     # they cover the filters (whole months).
     snapshots = report_snapshots(options.named_ids | options.hidden_ids)
+    filters = form.filters()
+    # The people by stakeholder type over every community: a platform-wide row.
+    people = None if filters.narrows_communities else report_people()
     report = selectors.leader_report(
-        user=request.user, filters=form.filters(), options=options, snapshots=snapshots
+        user=request.user, filters=filters, options=options, snapshots=snapshots, people=people
     )
-    return form, ReportTables(report)
+    return form, ReportTables(report, limit=limit)
 
 
 def _context(form, tables) -> dict:
@@ -84,7 +88,9 @@ def _filter_summary(form, report) -> list[tuple[str, str]]:
 
 @login_required
 def report(request):
-    form, tables = _prepare(request)
+    # The page shows the communities that matter most in each table; the print view
+    # and the CSV export list them all.
+    form, tables = _prepare(request, limit=PAGE_ROWS)
     status = 200 if tables is not None else 400
     return render(
         request, "facilitation/reports/report.html", _context(form, tables), status=status

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from communities.models import Community
 from facilitation.dashboard.signals import PERIOD_CHOICES, Period, signals_for
-from facilitation.models import CommunitySnapshot, RiskThresholds
-from facilitation.reports.selectors import monthly_activity
+from facilitation.models import CommunitySnapshot, PlatformSnapshot, RiskThresholds
+from facilitation.reports.selectors import monthly_activity, platform_people
 
 from .codec import signals_to_json
 
@@ -115,3 +115,26 @@ def report_snapshots(community_ids) -> dict[int, CommunitySnapshot]:
     for start in range(0, len(missing), SNAPSHOT_BATCH):
         snapshots.update(snapshots_refresh(community_ids=missing[start : start + SNAPSHOT_BATCH]))
     return snapshots
+
+
+def platform_people_refresh(*, now: datetime | None = None) -> PlatformSnapshot:
+    """Compute the platform's people by stakeholder type now and save them (insert
+    or replace)."""
+    now = now or timezone.now()
+    snapshot = PlatformSnapshot(
+        key=PlatformSnapshot.PEOPLE, computed_at=now, data=platform_people(now=now)
+    )
+    PlatformSnapshot.objects.bulk_create(
+        [snapshot],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["computed_at", "data"],
+    )
+    return snapshot
+
+
+def report_people() -> PlatformSnapshot:
+    """The platform's people by stakeholder type for the leader report, in one
+    query; computed now when there is none yet."""
+    found = PlatformSnapshot.objects.filter(key=PlatformSnapshot.PEOPLE).first()
+    return found or platform_people_refresh()

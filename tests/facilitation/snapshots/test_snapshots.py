@@ -174,9 +174,9 @@ def test_the_dashboard_and_the_report_read_no_member_or_post_once_precomputed(
             assert client.get(url).status_code == 200
         sql = " ".join(query["sql"] for query in queries.captured_queries)
         read = [table for table in LIVE_TABLES if f'"{table}"' in sql]
-        # The report still counts distinct people by stakeholder type (a semi-join
-        # over memberships): the only live read left.
-        assert read == ([] if url == DASHBOARD else ["membership_membership"])
+        # The report's distinct people by stakeholder type come from the platform
+        # snapshot (facilitation.models.PlatformSnapshot): no live read is left.
+        assert read == []
     client.force_login(fac)
     with django_assert_num_queries(5):
         client.get(DASHBOARD)
