@@ -61,9 +61,11 @@ from .glossary_models import GlossaryTerm
 from .models import KnowledgeItem
 
 MAX_QUERY_LENGTH = 200
-# Up to this many matches in a source, PostgreSQL ranks with SearchRank (which must
-# rebuild each row's vector); beyond it, title hits first from the title index alone.
-EXACT_RANK_LIMIT = 1000
+# SearchRank must rebuild each row's vector (the cost of a search on PostgreSQL grows
+# with its matches): it ranks at most this many matches of a source. Up to it, every
+# match is ranked; beyond it, the pool is the matches with the words in the title
+# first, then the newest (from the title index alone), and SearchRank orders the pool.
+EXACT_RANK_LIMIT = 100
 SNIPPET_CHARS = 220
 POSTGRES_CONFIG = "english"
 # Highlight markers PostgreSQL puts around matches; control characters that members
@@ -181,6 +183,16 @@ def excerpt_around(text: str, terms: Sequence[str], length: int = SNIPPET_CHARS)
 # --- sources ------------------------------------------------------------------------
 
 
+class AnyOf(Func):
+    """`value = ANY(ARRAY(subquery))`: the subquery's rows become an array computed once,
+    which PostgreSQL looks up by index, where `IN (subquery)` may become a hash join
+    over a scan of the whole table."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY(ARRAY"
+    output_field = models.BooleanField()
+
+
 @dataclass(frozen=True)
 class RelatedText:
     """Text in child rows that also finds the parent (replies find their thread)."""
@@ -230,11 +242,13 @@ class ModelSource:
         query: ParsedQuery,
         filters: SearchFilters,
         *,
-        exact_rank: bool = True,
+        rank_pool: int | None = None,
         readable: QuerySet | None = None,
     ) -> QuerySet:
         """`readable`: the rows `self.readable(user)` gives, when the caller has them
-        already (some resolve the user's communities with a query of their own)."""
+        already (some resolve the user's communities with a query of their own).
+        `rank_pool`: on PostgreSQL, only the best `rank_pool` matches (at least
+        EXACT_RANK_LIMIT) by title hit and date, ranked; None: every match, ranked."""
         rows = self.readable(user) if readable is None else readable
         if filters.community is not None:
             rows = rows.filter(**{self.community_field: filters.community})
@@ -242,7 +256,7 @@ class ModelSource:
             rows = self.narrow(rows, filters)
         rows = rows.annotate(search_date=F(self.date_field))
         if uses_postgres():
-            return self._postgres_matches(rows, query, exact_rank=exact_rank)
+            return self._postgres_matches(rows, query, rank_pool=rank_pool)
         return self._sqlite_matches(rows, query)
 
     def _related_text(self):
@@ -261,7 +275,7 @@ class ModelSource:
         expression (see README) lets PostgreSQL find matches without reading every row."""
         return postgres_vector(self.title_field, self.text_fields)
 
-    def _postgres_matches(self, rows: QuerySet, query: ParsedQuery, *, exact_rank) -> QuerySet:
+    def _postgres_matches(self, rows: QuerySet, query: ParsedQuery, *, rank_pool) -> QuerySet:
         search_query = SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG)
         # Ids of matching rows, each branch answered from its GIN index; the rows the
         # viewer may see are then narrowed to them (an OR across the two tables would
@@ -282,24 +296,31 @@ class ModelSource:
             )
         else:
             matching = own_text
-        if exact_rank:
-            rank = SearchRank(self.search_vector(), search_query)
-        else:
-            # Too many matches to rebuild every vector: rank from the title index alone,
-            # with the weights SearchRank gives A (title) and B (the rest).
-            in_title = (
-                self.model.objects.alias(
-                    title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
-                )
-                .filter(title_vector=search_query)
-                .values("pk")
+        # "pk = ANY(ARRAY(ids))": PostgreSQL fetches the matches by primary key; with
+        # "pk IN (ids)" it hash-joined them to a scan of the whole table.
+        rows = rows.filter(AnyOf(F("pk"), Subquery(matching)))
+        rank = SearchRank(self.search_vector(), search_query)
+        if rank_pool is None:
+            return rows.annotate(search_rank=rank)
+        # Too many matches to rebuild every vector: SearchRank orders only a pool of
+        # them, title hits first, then the newest, found from the title index alone.
+        in_title = (
+            self.model.objects.alias(
+                title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
             )
-            rank = Case(
-                When(pk__in=in_title, then=Value(1.0)),
-                default=Value(0.4),
-                output_field=FloatField(),
-            )
-        return rows.filter(pk__in=matching).annotate(search_rank=rank)
+            .filter(title_vector=search_query)
+            .values("pk")
+        )
+        pool = (
+            rows.alias(in_title=Case(When(pk__in=in_title, then=Value(1)), default=Value(0)))
+            .order_by("-in_title", "-search_date", "-pk")
+            .values("pk")[: max(EXACT_RANK_LIMIT, rank_pool)]
+        )
+        return (
+            self.model.objects.filter(AnyOf(F("pk"), Subquery(pool)))
+            .annotate(search_date=F(self.date_field))
+            .annotate(search_rank=rank)
+        )
 
     def _contains(self, word: str) -> Q:
         found = Q(**{f"{self.title_field}__icontains": word})
@@ -536,7 +557,6 @@ class SearchResults:
                 self.user,
                 self.query,
                 self.filters,
-                exact_rank=False,
                 readable=self._readable(source),
             ).count()
             for source in self.sources
@@ -558,7 +578,7 @@ class SearchResults:
                 self.user,
                 self.query,
                 self.filters,
-                exact_rank=self._counts[source.kind] <= EXACT_RANK_LIMIT,
+                rank_pool=None if self._counts[source.kind] <= EXACT_RANK_LIMIT else stop + 1,
                 readable=self._readable(source),
             )
             best = rows.order_by("-search_rank", "-search_date", "-pk").values_list(
