@@ -61,10 +61,10 @@ from .glossary_models import GlossaryTerm
 from .models import KnowledgeItem
 
 MAX_QUERY_LENGTH = 200
-# SearchRank must rebuild each row's vector (the cost of a search on PostgreSQL grows
+# SearchRank must rebuild each row's vector (so a search's cost on PostgreSQL would grow
 # with its matches): it ranks at most this many matches of a source. Up to it, every
-# match is ranked; beyond it, the pool is the matches with the words in the title
-# first, then the newest (from the title index alone), and SearchRank orders the pool.
+# match is ranked; beyond it, a pool of this many (title hits first, then the newest,
+# from the title index alone) is ranked, and the other matches follow, newest first.
 EXACT_RANK_LIMIT = 100
 SNIPPET_CHARS = 220
 POSTGRES_CONFIG = "english"
@@ -242,13 +242,12 @@ class ModelSource:
         query: ParsedQuery,
         filters: SearchFilters,
         *,
-        rank_pool: int | None = None,
+        exact_rank: bool = True,
         readable: QuerySet | None = None,
     ) -> QuerySet:
         """`readable`: the rows `self.readable(user)` gives, when the caller has them
         already (some resolve the user's communities with a query of their own).
-        `rank_pool`: on PostgreSQL, only the best `rank_pool` matches (at least
-        EXACT_RANK_LIMIT) by title hit and date, ranked; None: every match, ranked."""
+        `exact_rank` False (PostgreSQL): SearchRank ranks only a pool of the matches."""
         rows = self.readable(user) if readable is None else readable
         if filters.community is not None:
             rows = rows.filter(**{self.community_field: filters.community})
@@ -256,7 +255,7 @@ class ModelSource:
             rows = self.narrow(rows, filters)
         rows = rows.annotate(search_date=F(self.date_field))
         if uses_postgres():
-            return self._postgres_matches(rows, query, rank_pool=rank_pool)
+            return self._postgres_matches(rows, query, exact_rank=exact_rank)
         return self._sqlite_matches(rows, query)
 
     def _related_text(self):
@@ -275,7 +274,7 @@ class ModelSource:
         expression (see README) lets PostgreSQL find matches without reading every row."""
         return postgres_vector(self.title_field, self.text_fields)
 
-    def _postgres_matches(self, rows: QuerySet, query: ParsedQuery, *, rank_pool) -> QuerySet:
+    def _postgres_matches(self, rows: QuerySet, query: ParsedQuery, *, exact_rank) -> QuerySet:
         search_query = SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG)
         # Ids of matching rows, each branch answered from its GIN index; the rows the
         # viewer may see are then narrowed to them (an OR across the two tables would
@@ -300,10 +299,12 @@ class ModelSource:
         # "pk IN (ids)" it hash-joined them to a scan of the whole table.
         rows = rows.filter(AnyOf(F("pk"), Subquery(matching)))
         rank = SearchRank(self.search_vector(), search_query)
-        if rank_pool is None:
+        if exact_rank:
             return rows.annotate(search_rank=rank)
-        # Too many matches to rebuild every vector: SearchRank orders only a pool of
-        # them, title hits first, then the newest, found from the title index alone.
+        # Too many matches to rebuild every vector: SearchRank ranks a pool of them, the
+        # title hits first and then the newest (found from the title index alone); the
+        # rest follow the pool, newest first. The pool does not depend on the page, so
+        # pages neither repeat nor skip a row.
         in_title = (
             self.model.objects.alias(
                 title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
@@ -314,12 +315,11 @@ class ModelSource:
         pool = (
             rows.alias(in_title=Case(When(pk__in=in_title, then=Value(1)), default=Value(0)))
             .order_by("-in_title", "-search_date", "-pk")
-            .values("pk")[: max(EXACT_RANK_LIMIT, rank_pool)]
+            .values("pk")[:EXACT_RANK_LIMIT]
         )
-        return (
-            self.model.objects.filter(AnyOf(F("pk"), Subquery(pool)))
-            .annotate(search_date=F(self.date_field))
-            .annotate(search_rank=rank)
+        in_pool = AnyOf(F("pk"), Subquery(pool))
+        return rows.annotate(
+            search_rank=Case(When(in_pool, then=rank), default=Value(0.0), output_field=FloatField())
         )
 
     def _contains(self, word: str) -> Q:
@@ -578,7 +578,7 @@ class SearchResults:
                 self.user,
                 self.query,
                 self.filters,
-                rank_pool=None if self._counts[source.kind] <= EXACT_RANK_LIMIT else stop + 1,
+                exact_rank=self._counts[source.kind] <= EXACT_RANK_LIMIT,
                 readable=self._readable(source),
             )
             best = rows.order_by("-search_rank", "-search_date", "-pk").values_list(
