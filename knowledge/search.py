@@ -318,9 +318,8 @@ class ModelSource:
             .values("pk")[:EXACT_RANK_LIMIT]
         )
         in_pool = AnyOf(F("pk"), Subquery(pool))
-        return rows.annotate(
-            search_rank=Case(When(in_pool, then=rank), default=Value(0.0), output_field=FloatField())
-        )
+        pooled_rank = Case(When(in_pool, then=rank), default=Value(0.0), output_field=FloatField())
+        return rows.annotate(search_rank=pooled_rank)
 
     def _contains(self, word: str) -> Q:
         found = Q(**{f"{self.title_field}__icontains": word})
