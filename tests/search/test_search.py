@@ -321,6 +321,20 @@ def test_the_community_filter_narrows_to_that_community(client, community):
     assert titles == ["Falls here"]
 
 
+def test_the_community_filter_offers_each_readable_community_escaped_and_keeps_the_choice(
+    client, community
+):
+    other = CommunityFactory(name="Falls & <b>Frailty</b>", slug="falls-frailty")
+
+    response, _titles = _hits(client, "falls", community=other.slug)
+    page = response.content.decode()
+
+    assert f'<option value="{other.slug}" selected>Falls &amp; &lt;b&gt;Frailty' in page
+    assert f'<option value="{community.slug}">{community.name}</option>' in page
+    assert '<option value="">All communities you can read</option>' in page
+    assert "<b>Frailty</b>" not in page
+
+
 def test_a_community_the_viewer_may_not_read_is_refused_like_one_that_does_not_exist(
     client, private, outsider
 ):
