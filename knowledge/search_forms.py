@@ -40,8 +40,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = permissions.communities_readable_by(user).order_by(
-            "name"
+        # Hundreds of options on a large platform: only what an option shows.
+        self.fields["community"].queryset = (
+            permissions.communities_readable_by(user).only("pk", "slug", "name").order_by("name")
         )
         self.fields["kind"].choices = [("", _("Everything")), *search.kind_choices()]
         honoured = search.honoured_filters()
