@@ -61,9 +61,11 @@ from .glossary_models import GlossaryTerm
 from .models import KnowledgeItem
 
 MAX_QUERY_LENGTH = 200
-# Up to this many matches in a source, PostgreSQL ranks with SearchRank (which must
-# rebuild each row's vector); beyond it, title hits first from the title index alone.
-EXACT_RANK_LIMIT = 1000
+# SearchRank must rebuild each row's vector (so a search's cost on PostgreSQL would grow
+# with its matches): it ranks at most this many matches of a source. Up to it, every
+# match is ranked; beyond it, a pool of this many (title hits first, then the newest,
+# from the title index alone) is ranked, and the other matches follow, newest first.
+EXACT_RANK_LIMIT = 100
 SNIPPET_CHARS = 220
 POSTGRES_CONFIG = "english"
 # Highlight markers PostgreSQL puts around matches; control characters that members
@@ -181,6 +183,16 @@ def excerpt_around(text: str, terms: Sequence[str], length: int = SNIPPET_CHARS)
 # --- sources ------------------------------------------------------------------------
 
 
+class AnyOf(Func):
+    """`value = ANY(ARRAY(subquery))`: the subquery's rows become an array computed once,
+    which PostgreSQL looks up by index, where `IN (subquery)` may become a hash join
+    over a scan of the whole table."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY(ARRAY"
+    output_field = models.BooleanField()
+
+
 @dataclass(frozen=True)
 class RelatedText:
     """Text in child rows that also finds the parent (replies find their thread)."""
@@ -234,7 +246,8 @@ class ModelSource:
         readable: QuerySet | None = None,
     ) -> QuerySet:
         """`readable`: the rows `self.readable(user)` gives, when the caller has them
-        already (some resolve the user's communities with a query of their own)."""
+        already (some resolve the user's communities with a query of their own).
+        `exact_rank` False (PostgreSQL): SearchRank ranks only a pool of the matches."""
         rows = self.readable(user) if readable is None else readable
         if filters.community is not None:
             rows = rows.filter(**{self.community_field: filters.community})
@@ -282,24 +295,31 @@ class ModelSource:
             )
         else:
             matching = own_text
+        # "pk = ANY(ARRAY(ids))": PostgreSQL fetches the matches by primary key; with
+        # "pk IN (ids)" it hash-joined them to a scan of the whole table.
+        rows = rows.filter(AnyOf(F("pk"), Subquery(matching)))
+        rank = SearchRank(self.search_vector(), search_query)
         if exact_rank:
-            rank = SearchRank(self.search_vector(), search_query)
-        else:
-            # Too many matches to rebuild every vector: rank from the title index alone,
-            # with the weights SearchRank gives A (title) and B (the rest).
-            in_title = (
-                self.model.objects.alias(
-                    title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
-                )
-                .filter(title_vector=search_query)
-                .values("pk")
+            return rows.annotate(search_rank=rank)
+        # Too many matches to rebuild every vector: SearchRank ranks a pool of them, the
+        # title hits first and then the newest (found from the title index alone); the
+        # rest follow the pool, newest first. The pool does not depend on the page, so
+        # pages neither repeat nor skip a row.
+        in_title = (
+            self.model.objects.alias(
+                title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
             )
-            rank = Case(
-                When(pk__in=in_title, then=Value(1.0)),
-                default=Value(0.4),
-                output_field=FloatField(),
-            )
-        return rows.filter(pk__in=matching).annotate(search_rank=rank)
+            .filter(title_vector=search_query)
+            .values("pk")
+        )
+        pool = (
+            rows.alias(in_title=Case(When(pk__in=in_title, then=Value(1)), default=Value(0)))
+            .order_by("-in_title", "-search_date", "-pk")
+            .values("pk")[:EXACT_RANK_LIMIT]
+        )
+        in_pool = AnyOf(F("pk"), Subquery(pool))
+        pooled_rank = Case(When(in_pool, then=rank), default=Value(0.0), output_field=FloatField())
+        return rows.annotate(search_rank=pooled_rank)
 
     def _contains(self, word: str) -> Q:
         found = Q(**{f"{self.title_field}__icontains": word})
@@ -536,7 +556,6 @@ class SearchResults:
                 self.user,
                 self.query,
                 self.filters,
-                exact_rank=False,
                 readable=self._readable(source),
             ).count()
             for source in self.sources

@@ -6,6 +6,12 @@ from membership import permissions
 from . import search
 
 
+class LongSelect(forms.Select):
+    """A plain select whose options render inline (no template include per option)."""
+
+    template_name = "knowledge/search/_long_select.html"
+
+
 class SearchForm(forms.Form):
     """The search box and its filters. Only communities the viewer may read are
     offered; any other address fails as an unknown choice, like one that does not
@@ -26,6 +32,7 @@ class SearchForm(forms.Form):
         required=False,
         to_field_name="slug",
         empty_label=_("All communities you can read"),
+        widget=LongSelect,
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     topic = forms.CharField(label=_("Topic"), required=False, max_length=100)
@@ -33,8 +40,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = permissions.communities_readable_by(user).order_by(
-            "name"
+        # Hundreds of options on a large platform: only what an option shows.
+        self.fields["community"].queryset = (
+            permissions.communities_readable_by(user).only("pk", "slug", "name").order_by("name")
         )
         self.fields["kind"].choices = [("", _("Everything")), *search.kind_choices()]
         honoured = search.honoured_filters()

@@ -321,6 +321,20 @@ def test_the_community_filter_narrows_to_that_community(client, community):
     assert titles == ["Falls here"]
 
 
+def test_the_community_filter_offers_each_readable_community_escaped_and_keeps_the_choice(
+    client, community
+):
+    other = CommunityFactory(name="Falls & <b>Frailty</b>", slug="falls-frailty")
+
+    response, _titles = _hits(client, "falls", community=other.slug)
+    page = response.content.decode()
+
+    assert f'<option value="{other.slug}" selected>Falls &amp; &lt;b&gt;Frailty' in page
+    assert f'<option value="{community.slug}">{community.name}</option>' in page
+    assert '<option value="">All communities you can read</option>' in page
+    assert "<b>Frailty</b>" not in page
+
+
 def test_a_community_the_viewer_may_not_read_is_refused_like_one_that_does_not_exist(
     client, private, outsider
 ):
@@ -384,6 +398,55 @@ def test_results_are_paged_without_repeats_or_gaps(client, community):
     assert len(titles_2) == 7
     assert len(set(titles_1) | set(titles_2)) == 27
     assert 'rel="next"' in first.content.decode()
+
+
+def test_past_the_rank_limit_pages_neither_repeat_nor_skip_and_title_hits_lead(
+    client, community, monkeypatch
+):
+    # Past the limit SearchRank ranks only a pool (title hits first, then the newest)
+    # and the rest follow newest first: the order does not depend on the page asked.
+    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 3)
+    now = timezone.now()
+    for n in range(20):
+        ThreadFactory(
+            community=community,
+            title=f"Notes {n}",
+            body="About the ibis count.",
+            last_activity_at=now - timezone.timedelta(hours=n),
+        )
+    for n in range(4):
+        ThreadFactory(
+            community=community,
+            title=f"Ibis survey {n}",
+            body="Nothing else.",
+            last_activity_at=now - timezone.timedelta(days=30 + n),
+        )
+
+    first, titles_1 = _hits(client, "ibis")
+    _second, titles_2 = _hits(client, "ibis", page=2)
+
+    assert first.context["page_obj"].paginator.count == 24
+    assert len(titles_1) == 20
+    assert len(titles_2) == 4
+    assert len(set(titles_1) | set(titles_2)) == 24
+    # The three title hits in the pool come before every newer text-only hit.
+    assert all(title.startswith("Ibis survey") for title in titles_1[:3])
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_past_the_rank_limit_the_number_of_queries_stays_the_same(
+    client, community, django_assert_max_num_queries, monkeypatch, rows
+):
+    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 2)
+    _make_rows(community, rows)
+    member = MembershipFactory(community=community).user
+    client.force_login(member)
+
+    with django_assert_max_num_queries(13):
+        response = client.get(URL, {"q": "egret"})
+
+    assert response.context["page_obj"].paginator.count == rows * 3
+    assert len(response.context["hits"]) == min(rows * 3, 20)
 
 
 def _make_rows(community, count):
