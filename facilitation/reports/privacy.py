@@ -73,26 +73,32 @@ def suppress_table(
     for c in range(width + 1):
         unseen[height][c] = unseen[height][c] or not shown_total_row
 
-    lines = [[(r, c) for c in range(width + 1)] for r in range(height + 1)]
-    lines += [[(r, c) for r in range(height + 1)] for c in range(width + 1)]
+    # How many unknown entries (suppressed, or a total nobody sees) each row and
+    # column holds, kept up to date as cells are hidden: the checks below then cost
+    # nothing per entry, and the whole rule is linear in the table's size (a report
+    # over hundreds of communities has hundreds of rows).
+    unknown_in_row = [
+        sum(hidden[r][c] or unseen[r][c] for c in range(width + 1)) for r in range(height + 1)
+    ]
+    unknown_in_column = [
+        sum(hidden[r][c] or unseen[r][c] for r in range(height + 1)) for c in range(width + 1)
+    ]
+    lines = [(True, r, [(r, c) for c in range(width + 1)]) for r in range(height + 1)]
+    lines += [(False, c, [(r, c) for r in range(height + 1)]) for c in range(width + 1)]
     changed = True
     while changed:
         changed = False
-        for line in lines:
-            unknown = [(r, c) for r, c in line if hidden[r][c] or unseen[r][c]]
-            if len(unknown) != 1 or unseen[unknown[0][0]][unknown[0][1]]:
+        for is_row, index, line in lines:
+            if (unknown_in_row if is_row else unknown_in_column)[index] != 1:
                 continue
-            is_row = line[0][0] == line[-1][0]
+            r, c = next((r, c) for r, c in line if hidden[r][c] or unseen[r][c])
+            if unseen[r][c]:
+                continue
 
+            # Hiding an entry whose crossing line already has an unknown leaves that
+            # line with two: no new line to protect, so no cascade.
             def crossing_is_safe(r, c, is_row=is_row):
-                # Hiding an entry whose crossing line already has an unknown leaves
-                # that line with two: no new line to protect, so no cascade.
-                crossing = (
-                    [(i, c) for i in range(height + 1)]
-                    if is_row
-                    else [(r, j) for j in range(width + 1)]
-                )
-                return any(hidden[i][j] or unseen[i][j] for i, j in crossing)
+                return (unknown_in_column[c] if is_row else unknown_in_row[r]) > 0
 
             # Prefer what cascades least, then a cell to a total (totals are what a
             # reader looks for), then the smallest.
@@ -104,6 +110,8 @@ def suppress_table(
             if candidates:
                 *_order, r, c = candidates[0]
                 hidden[r][c] = True
+                unknown_in_row[r] += 1
+                unknown_in_column[c] += 1
                 changed = True
 
     def cell(r: int, c: int) -> Cell:
