@@ -317,9 +317,13 @@ class PlatformSnapshot(models.Model):
 
     - PEOPLE: {stakeholder type: people}, each person once, in every active
       community (the unfiltered report's "Members by stakeholder type").
+    - PERIOD: the unfiltered report's activity totals over its default months,
+      summed from the community snapshots (facilitation.reports.selectors.PeriodTotals):
+      one row to read instead of a snapshot per community.
     """
 
     PEOPLE = "people"
+    PERIOD = "report-period"
 
     key = models.CharField(max_length=40, primary_key=True)
     computed_at = models.DateTimeField(_("computed at"))

@@ -4,7 +4,12 @@ from celery import shared_task
 
 from communities.models import Community
 
-from .snapshots.services import SNAPSHOT_BATCH, platform_people_refresh, snapshots_refresh
+from .snapshots.services import (
+    SNAPSHOT_BATCH,
+    platform_people_refresh,
+    report_period_refresh,
+    snapshots_refresh,
+)
 
 
 @shared_task(name="facilitation.refresh_snapshots")
@@ -16,9 +21,11 @@ def refresh_snapshots(community_ids: list[int]) -> int:
 
 @shared_task(name="facilitation.refresh_platform_snapshot")
 def refresh_platform_snapshot() -> None:
-    """Compute the platform-wide figures of the leader report now (the people by
-    stakeholder type: distinct people cannot be summed from community snapshots)."""
+    """Compute the platform-wide figures of the leader report now: the people by
+    stakeholder type (distinct people cannot be summed from community snapshots) and
+    the unfiltered report's activity totals (summed from them)."""
     platform_people_refresh()
+    report_period_refresh()
 
 
 @shared_task(name="facilitation.refresh_all_snapshots")

@@ -114,6 +114,9 @@ class Report:
     as_of: datetime | None = None
     # When the people by stakeholder type were (the platform snapshot); None: now.
     people_as_of: datetime | None = None
+    # The activity totals when they were summed from the community snapshots for this
+    # request (the view keeps the unfiltered report's: report_period); else None.
+    summed: "PeriodTotals | None" = field(default=None, compare=False)
 
 
 def filter_options(*, user) -> FilterOptions:
@@ -191,16 +194,19 @@ def leader_report(
     user,
     filters: ReportFilters,
     options: FilterOptions,
-    snapshots: dict | None = None,
+    snapshots=None,
     people=None,
+    period: "PeriodTotals | None" = None,
 ) -> Report:
     """The whole report in a fixed number of queries, whatever the data.
 
-    `snapshots` ({community id: CommunitySnapshot}, facilitation.snapshots) answer the
-    levels and the activity counts when they cover the filters (whole months, every
-    community in scope): 10 queries; otherwise those are counted now: 16. `people`
-    (the PlatformSnapshot of PEOPLE) answers the people by stakeholder type when no
-    filter narrows the communities and the period ends after it was computed."""
+    The levels and the activity counts come, first that answers: from `period` (the
+    unfiltered report's PeriodTotals, kept with the platform snapshots) when it
+    covers the filters; from `snapshots` ({community id: CommunitySnapshot}, or a
+    function of the ids in scope giving them) when they cover the filters (whole
+    months, every community in scope); otherwise they are counted now. `people` (the
+    PlatformSnapshot of PEOPLE) answers the people by stakeholder type when no filter
+    narrows the communities and the period ends after it was computed."""
     scope = _scope(filters)
     scope_ids = set(scope.values_list("pk", flat=True).distinct())
     starts, ends = filters.starts, filters.ends
@@ -252,10 +258,16 @@ def leader_report(
     else:
         report.stakeholders = people_by_stakeholder(sets["members"])
     report.items_by_kind = dict.fromkeys(KnowledgeItem.Kind.values, 0)
-    if snapshots is not None and _snapshots_cover(filters, scope_ids, snapshots):
-        _activity_from_snapshots(report, scope_ids, snapshots, key)
+    if period is not None and not filters.narrows_communities and period.covers(filters, scope_ids):
+        _apply_totals(report, period, key)
     else:
-        _activity_live(report, sets, key)
+        if callable(snapshots):
+            snapshots = snapshots(scope_ids)
+        if snapshots is not None and _snapshots_cover(filters, scope_ids, snapshots):
+            report.summed = period_totals(snapshots, months, scope_ids)
+            _apply_totals(report, report.summed, key)
+        else:
+            _activity_live(report, sets, key)
 
     # Knowledge crossing between communities.
     report.brokerage_by_kind = dict.fromkeys(BrokerageEvent.Kind.values, 0)
@@ -332,6 +344,12 @@ def people_by_stakeholder(members) -> dict:
     for row in people.values("stakeholder_type").annotate(people=Count("pk")).order_by():
         counts[row["stakeholder_type"]] = row["people"]
     return counts
+
+
+def unfiltered_scope_ids() -> set[int]:
+    """The communities the unfiltered report covers (every active one)."""
+    today = timezone.localdate()
+    return set(_scope(ReportFilters(date_from=today, date_to=today)).values_list("pk", flat=True))
 
 
 def platform_people(*, now: datetime) -> dict:
@@ -523,48 +541,134 @@ def _snapshots_cover(filters: ReportFilters, scope_ids, snapshots: dict) -> bool
     return not computed or filters.date_to >= timezone.localdate(min(computed))
 
 
-def _activity_from_snapshots(report: Report, scope_ids, snapshots: dict, key) -> None:
-    """What _activity_live counts, summed from the snapshots' monthly columns: the
-    period's months are a slice of each column."""
-    first, last = (f"{month:%Y-%m}" for month in (report.months[0], report.months[-1]))
-    position = {f"{month:%Y-%m}": index for index, month in enumerate(report.months)}
+# A community's line of PeriodTotals: the activity measures, then members by level.
+TOTALS_COLUMNS = [*(measure for measure, *_rest in ACTIVITY_MEASURES), *LEVELS]
+
+
+@dataclass
+class PeriodTotals:
+    """What the report reads from the snapshots for a range of whole months: each
+    community's totals (TOTALS_COLUMNS), the monthly series and the items by kind
+    summed over all of them. Independent of the viewer (who may name which community
+    is applied afterwards), so the unfiltered report's can be kept for everyone
+    (facilitation.snapshots.services: report_period)."""
+
+    months: list[str]  # "YYYY-MM", the range's months
+    community_ids: list[int]  # every community summed, with or without activity
+    lines: dict[int, list[int]]  # community id -> TOTALS_COLUMNS (when not all zero)
+    series: dict[str, list[int]]  # "joined" and each measure but attendance, per month
+    items_by_kind: dict[str, int]
+    as_of: datetime | None  # the oldest snapshot summed
+    latest: datetime | None  # the newest snapshot summed
+
+    def to_json(self) -> dict:
+        moments = {
+            name: getattr(self, name).isoformat() if getattr(self, name) else None
+            for name in ("as_of", "latest")
+        }
+        return {
+            "months": self.months,
+            "community_ids": self.community_ids,
+            "lines": {str(pk): line for pk, line in self.lines.items()},
+            "series": self.series,
+            "items_by_kind": self.items_by_kind,
+            **moments,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "PeriodTotals":
+        moments = {
+            name: datetime.fromisoformat(data[name]) if data.get(name) else None
+            for name in ("as_of", "latest")
+        }
+        return cls(
+            months=data["months"],
+            community_ids=data["community_ids"],
+            lines={int(pk): line for pk, line in data["lines"].items()},
+            series=data["series"],
+            items_by_kind=data["items_by_kind"],
+            **moments,
+        )
+
+    def covers(self, filters: ReportFilters, scope_ids) -> bool:
+        """Whether these totals answer the filters: the same months and exactly the
+        communities in scope, and a period that does not end before they were
+        computed (the last month counts up to that moment)."""
+        if filters.date_from.day != 1 or set(self.community_ids) != set(scope_ids):
+            return False
+        if self.months != [
+            f"{m:%Y-%m}" for m in months_between(filters.date_from, filters.date_to)
+        ]:
+            return False
+        if (filters.date_to + timedelta(days=1)).day == 1 or self.as_of is None:
+            return True
+        return filters.date_to >= timezone.localdate(self.as_of)
+
+
+def period_totals(snapshots: dict, months: list[date], community_ids) -> PeriodTotals:
+    """Sum the snapshots' monthly columns of these communities over these months:
+    the period's months are a slice of each column."""
+    first, last = (f"{month:%Y-%m}" for month in (months[0], months[-1]))
+    position = {f"{month:%Y-%m}": index for index, month in enumerate(months)}
     measures = [measure for measure, *_rest in ACTIVITY_MEASURES]
+    column_of = {name: index for index, name in enumerate(TOTALS_COLUMNS)}
     joined = {f"joined_{level}": level for level in LEVELS}
     kinds = {f"items_{kind}": kind for kind in KnowledgeItem.Kind.values}
-    series = {name: [0] * len(position) for name in [*measures, "joined"]}
-    for pk in scope_ids:
+    series = {name: [0] * len(position) for name in ["joined", *measures]}
+    items_by_kind = dict.fromkeys(KnowledgeItem.Kind.values, 0)
+    ids = sorted(set(community_ids))
+    lines = {}
+    for pk in ids:
         monthly = snapshots[pk].monthly
         if not monthly:
             continue
-        months = monthly["months"]
-        start, end = bisect_left(months, first), bisect_right(months, last)
-        if start == end and not months[:end]:
-            continue
-        line = key(pk)
-        slots = [position[month] for month in months[start:end]]
-        levels = dict.fromkeys(LEVELS, 0)
+        found = monthly["months"]
+        start, end = bisect_left(found, first), bisect_right(found, last)
+        slots = [position[month] for month in found[start:end]]
+        line = [0] * len(TOTALS_COLUMNS)
         for name, column in monthly["columns"].items():
             if name in joined:
                 # Members who had joined by the end of the period, and those who
                 # joined within it.
-                levels[joined[name]] += sum(column[:end])
+                line[column_of[joined[name]]] += sum(column[:end])
                 target = series["joined"]
             elif name in kinds:
-                report.items_by_kind[kinds[name]] += sum(column[start:end])
+                items_by_kind[kinds[name]] += sum(column[start:end])
                 continue
             else:
-                total = sum(column[start:end])
-                if total:
-                    _add(report, line, name, total)
+                line[column_of[name]] += sum(column[start:end])
                 target = series[name]
             for slot, count in zip(slots, column[start:end], strict=True):
                 target[slot] += count
-        if any(levels.values()):
-            counts = report.levels.setdefault(line, dict.fromkeys(LEVELS, 0))
-            for level in LEVELS:
-                counts[level] += levels[level]
-    report.monthly["joined"] = series["joined"]
-    for measure in measures:
-        if measure != "attendance":
-            report.monthly[measure] = series[measure]
-    report.as_of = min(snapshots[pk].computed_at for pk in scope_ids) if scope_ids else None
+        if any(line):
+            lines[pk] = line
+    del series["attendance"]  # per community only: attendance has no monthly series
+    computed = [snapshots[pk].computed_at for pk in ids]
+    return PeriodTotals(
+        months=list(position),
+        community_ids=ids,
+        lines=lines,
+        series=series,
+        items_by_kind=items_by_kind,
+        as_of=min(computed) if computed else None,
+        latest=max(computed) if computed else None,
+    )
+
+
+def _apply_totals(report: Report, totals: PeriodTotals, key) -> None:
+    """The totals as the viewer may see them: named communities on lines of their
+    own, the others pooled (key)."""
+    measures = [measure for measure, *_rest in ACTIVITY_MEASURES]
+    width = len(measures)
+    for pk, line in totals.lines.items():
+        name = key(pk)
+        for measure, count in zip(measures, line[:width], strict=True):
+            if count:
+                _add(report, name, measure, count)
+        if any(line[width:]):
+            counts = report.levels.setdefault(name, dict.fromkeys(LEVELS, 0))
+            for level, count in zip(LEVELS, line[width:], strict=True):
+                counts[level] += count
+    report.monthly.update(totals.series)
+    report.items_by_kind.update(totals.items_by_kind)
+    report.as_of = totals.as_of

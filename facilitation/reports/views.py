@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copplatform.csv_export import csv_response
-from facilitation.snapshots.services import report_people, report_snapshots
+from facilitation.snapshots.services import report_period_keep, report_platform, report_snapshots
 from membership import permissions
 
 from . import selectors
@@ -46,16 +46,30 @@ def _prepare(request, *, limit: int | None = None):
     form = _form(request, options)
     if not form.is_valid():
         return form, None
-    # The activity figures come from the snapshots (facilitation.snapshots) when
-    # they cover the filters (whole months).
-    snapshots = report_snapshots(options.named_ids | options.hidden_ids)
     filters = form.filters()
-    # The people by stakeholder type over every community: a platform-wide row.
-    people = None if filters.narrows_communities else report_people()
+    # The unfiltered report reads platform-wide rows (facilitation.snapshots): the
+    # people by stakeholder type, and its activity totals; otherwise the activity
+    # figures come from the communities' snapshots when they cover the filters
+    # (whole months).
+    people, period = (None, None) if filters.narrows_communities else report_platform()
     report = selectors.leader_report(
-        user=request.user, filters=filters, options=options, snapshots=snapshots, people=people
+        user=request.user,
+        filters=filters,
+        options=options,
+        snapshots=report_snapshots,
+        people=people,
+        period=period,
     )
+    if report.summed is not None and _is_default(filters):
+        report_period_keep(report.summed)
     return form, ReportTables(report, limit=limit)
+
+
+def _is_default(filters) -> bool:
+    """The report as it first opens: every community, the last twelve months."""
+    return (
+        not filters.narrows_communities and (filters.date_from, filters.date_to) == default_range()
+    )
 
 
 def _context(form, tables) -> dict:

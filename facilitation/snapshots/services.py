@@ -16,7 +16,15 @@ from django.utils import timezone
 from communities.models import Community
 from facilitation.dashboard.signals import PERIOD_CHOICES, Period, signals_for
 from facilitation.models import CommunitySnapshot, PlatformSnapshot, RiskThresholds
-from facilitation.reports.selectors import monthly_activity, platform_people
+from facilitation.reports.forms import default_range
+from facilitation.reports.selectors import (
+    PeriodTotals,
+    monthly_activity,
+    months_between,
+    period_totals,
+    platform_people,
+    unfiltered_scope_ids,
+)
 
 from .codec import signals_to_json
 
@@ -117,13 +125,9 @@ def report_snapshots(community_ids) -> dict[int, CommunitySnapshot]:
     return snapshots
 
 
-def platform_people_refresh(*, now: datetime | None = None) -> PlatformSnapshot:
-    """Compute the platform's people by stakeholder type now and save them (insert
-    or replace)."""
-    now = now or timezone.now()
-    snapshot = PlatformSnapshot(
-        key=PlatformSnapshot.PEOPLE, computed_at=now, data=platform_people(now=now)
-    )
+def _keep(key: str, data: dict, now: datetime) -> PlatformSnapshot:
+    """Insert or replace the platform snapshot row of `key`."""
+    snapshot = PlatformSnapshot(key=key, computed_at=now, data=data)
     PlatformSnapshot.objects.bulk_create(
         [snapshot],
         update_conflicts=True,
@@ -133,8 +137,46 @@ def platform_people_refresh(*, now: datetime | None = None) -> PlatformSnapshot:
     return snapshot
 
 
-def report_people() -> PlatformSnapshot:
-    """The platform's people by stakeholder type for the leader report, in one
-    query; computed now when there is none yet."""
-    found = PlatformSnapshot.objects.filter(key=PlatformSnapshot.PEOPLE).first()
-    return found or platform_people_refresh()
+def platform_people_refresh(*, now: datetime | None = None) -> PlatformSnapshot:
+    """Compute the platform's people by stakeholder type now and save them (insert
+    or replace)."""
+    now = now or timezone.now()
+    return _keep(PlatformSnapshot.PEOPLE, platform_people(now=now), now)
+
+
+def report_period_keep(totals: PeriodTotals) -> None:
+    """Keep the unfiltered report's activity totals (summed from the community
+    snapshots) for the next views: one row read instead of a snapshot per community."""
+    _keep(PlatformSnapshot.PERIOD, totals.to_json(), timezone.now())
+
+
+def report_period_refresh() -> PeriodTotals:
+    """Sum the community snapshots over the unfiltered report's default months (the
+    last twelve) and keep the result."""
+    first, last = default_range()
+    ids = unfiltered_scope_ids()
+    totals = period_totals(report_snapshots(ids), months_between(first, last), ids)
+    report_period_keep(totals)
+    return totals
+
+
+def report_platform() -> tuple[PlatformSnapshot, PeriodTotals | None]:
+    """For the unfiltered leader report: the people by stakeholder type (computed now
+    when there is none yet) and the kept activity totals, in two queries. The totals
+    are None when there are none, or when a community snapshot was computed after
+    them (the report then sums the snapshots again, and keeps that)."""
+    rows = {
+        row.key: row
+        for row in PlatformSnapshot.objects.filter(
+            key__in=[PlatformSnapshot.PEOPLE, PlatformSnapshot.PERIOD]
+        )
+    }
+    people = rows.get(PlatformSnapshot.PEOPLE) or platform_people_refresh()
+    period = rows.get(PlatformSnapshot.PERIOD)
+    if period is None:
+        return people, None
+    totals = PeriodTotals.from_json(period.data)
+    newer = CommunitySnapshot.objects.all()
+    if totals.latest is not None:
+        newer = newer.filter(computed_at__gt=totals.latest)
+    return people, (None if newer.exists() else totals)

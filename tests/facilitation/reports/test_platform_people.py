@@ -59,7 +59,7 @@ def test_a_filtered_report_or_an_older_period_counts_now(client, ward):
     refresh_all_snapshots()
     add_members(ward, 3, stakeholder="patient")
     assert _people(client, f"?priority={falls.pk}")[PATIENTS] == "9"
-    row = PlatformSnapshot.objects.get()
+    row = PlatformSnapshot.objects.get(key=PlatformSnapshot.PEOPLE)
     ended = (row.computed_at - timedelta(days=1)).date().isoformat()
     assert _people(client, f"?date_to={ended}&date_from=2024-01-01")[PATIENTS] == "0"
 
@@ -67,4 +67,4 @@ def test_a_filtered_report_or_an_older_period_counts_now(client, ward):
 def test_without_a_row_the_report_computes_and_stores_it(client, ward):
     assert not PlatformSnapshot.objects.exists()
     assert _people(client)[PATIENTS] == "6"
-    assert PlatformSnapshot.objects.get().data["patient"] == 6
+    assert PlatformSnapshot.objects.get(key=PlatformSnapshot.PEOPLE).data["patient"] == 6
