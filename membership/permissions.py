@@ -1009,12 +1009,6 @@ def value_stories_readable_by(user) -> QuerySet:
     return ValueStory.objects.filter(visible)
 
 
-def report_names_community(user, community: Community) -> bool:
-    """May the report show this community by name (and its purpose)? Hidden ones
-    only to those who may know them; others appear only in counts."""
-    return may_know_community(user, community)
-
-
 # --- facilitation: coordination
 # Where cross-community actions may land. Each list is one query (Exists on the
 # permission table); the views still ask the per-community question for each target.

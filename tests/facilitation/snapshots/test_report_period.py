@@ -103,7 +103,7 @@ def test_the_unfiltered_report_reads_one_row_however_many_communities(client, le
     client.force_login(leader)
     queries, snapshot_reads = _page_reads(client)
     assert snapshot_reads == 0
-    assert queries == 16
+    assert queries == 15
 
 
 def test_a_newer_community_snapshot_makes_the_report_sum_again_and_keep_it(client, leader, three):
