@@ -145,10 +145,17 @@ def filter_options(*, user) -> FilterOptions:
     )
     # Topics of the communities the viewer may name only: a hidden community's
     # topics would hint at it.
-    tag_rows = TaggedItem.objects.filter(
-        content_type__app_label="communities", content_type__model="community"
-    ).values_list("object_id", "tag__name")
-    topics = sorted({name for object_id, name in tag_rows if object_id in named_ids}, key=str.lower)
+    # Each topic once, from the database: not a row per tagged community.
+    topic_names = (
+        TaggedItem.objects.filter(
+            content_type__app_label="communities",
+            content_type__model="community",
+            object_id__in=permissions.communities_listable_by(user).values("pk"),
+        )
+        .values_list("tag__name", flat=True)
+        .distinct()
+    )
+    topics = sorted(topic_names, key=str.lower)
     return FilterOptions(
         priorities=priorities,
         topics=topics,
@@ -204,7 +211,7 @@ def leader_report(
     PlatformSnapshot of PEOPLE) answers the people by stakeholder type when no filter
     narrows the communities and the period ends after it was computed."""
     scope = _scope(filters)
-    scope_ids = set(scope.values_list("pk", flat=True).distinct())
+    scope_ids = set(scope.values_list("pk", flat=True).order_by().distinct())
     starts, ends = filters.starts, filters.ends
     held_until = min(ends, timezone.now())
     named = [c for c in options.communities if c.pk in scope_ids]
@@ -317,16 +324,17 @@ def leader_report(
         work = work.filter(Q(community_id__in=scope) | Q(community=None))
     report.work_by_kind = {kind: (0, 0) for kind in WorkLogEntry.Kind.values}
     by_community = defaultdict(lambda: [0, 0])
-    for row in (
+    for kind, community_id, entries, minutes in (
         work.values("kind", "community_id")
         .annotate(entries=Count("pk"), minutes=Sum("minutes"))
         .order_by()
+        .values_list("kind", "community_id", "entries", "minutes")
     ):
-        entries, minutes = report.work_by_kind[row["kind"]]
-        report.work_by_kind[row["kind"]] = (entries + row["entries"], minutes + row["minutes"])
-        line = None if row["community_id"] is None else key(row["community_id"])
-        by_community[line][0] += row["entries"]
-        by_community[line][1] += row["minutes"]
+        kind_entries, kind_minutes = report.work_by_kind[kind]
+        report.work_by_kind[kind] = (kind_entries + entries, kind_minutes + minutes)
+        line = None if community_id is None else key(community_id)
+        by_community[line][0] += entries
+        by_community[line][1] += minutes
     report.work_by_community = {line: tuple(values) for line, values in by_community.items()}
     return report
 
