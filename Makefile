@@ -60,7 +60,8 @@ test: install browser lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # PostgreSQL required (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
-# BENCH_SIZES=S,M BENCH_DURATION=60 BENCH_USERS=50 BENCH_RUNS=30 BENCH_WORKERS=2; BENCH_ARGS passes more.
+# BENCH_SIZES=S,M BENCH_DURATION=60 BENCH_USERS=50 BENCH_RUNS=30 BENCH_WORKERS=2
+# BENCH_DIGEST_MEMBERS=10000; BENCH_ARGS passes more.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

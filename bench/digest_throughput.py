@@ -15,7 +15,7 @@ stand-in the fault tests use (tests/notifications/email/workers.py: one line of
 content, so the figures are the engine's own cost); `--kind digest_daily` measures
 real digests once they exist. Then the same with one task per member (batch size 1)
 on --baseline-members, for comparison. One batch is also sent in this process
-inside CaptureQueriesContext to count its queries.
+inside CaptureQueriesContext to count its queries (reads and writes apart).
 
 Everything it records (its runs and their records) is deleted at the end.
 Writes bench/results/digests-<date>.json.
@@ -45,6 +45,7 @@ from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import report  # noqa: E402
 from copplatform.celery import app  # noqa: E402
 from membership.models import DeliveryRecord, DeliveryRun, User  # noqa: E402
 from membership.notifications import delivery  # noqa: E402
@@ -79,7 +80,8 @@ def due(people, period: str, now):
 
 
 def queries_per_batch(kind: str, people: list[int], stamp: str) -> dict:
-    """Plan a small run and send one batch of it here, counting the queries."""
+    """Plan a small run and send one batch of it here, counting the queries: all of
+    them, and apart the reads and the writes (transaction control left out)."""
     now = timezone.now()
     counts = {}
     for size in sorted({1, 10, min(len(people), settings.NOTIFICATIONS_BATCH_SIZE)}):
@@ -89,8 +91,11 @@ def queries_per_batch(kind: str, people: list[int], stamp: str) -> dict:
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             result = delivery.send_batch(ids)
+        statements = report.count_statements(query["sql"] for query in queries)
         counts[size] = {
             "queries": len(queries),
+            "reads": statements["reads"],
+            "writes": statements["writes"],
             "seconds": round(time.perf_counter() - start, 3),
             "sent": result.sent,
             "skipped": result.skipped,
@@ -193,7 +198,10 @@ def main(argv=None):
             one_batch = result["queries"][min(len(people), args.batch)]
             print(
                 "queries: "
-                + ", ".join(f"{n} for {size}" for size, n in _query_counts(result["queries"]))
+                + ", ".join(
+                    f"{row['queries']} for {size} ({row['reads']} reads, {row['writes']} writes)"
+                    for size, row in sorted(result["queries"].items())
+                )
                 + f" (per member in a batch of {args.batch}: "
                 f"{one_batch['queries'] / args.batch:.2f})"
             )
@@ -234,10 +242,6 @@ def main(argv=None):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     print(f"wrote {path}")
-
-
-def _query_counts(queries):
-    return [(size, row["queries"]) for size, row in sorted(queries.items())]
 
 
 def _print(label, run):

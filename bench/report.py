@@ -2,10 +2,12 @@
 
 `bench/run.py` measures; this module turns the measurements into the numbers issue
 #8's budgets are written in (ratio to the floor, S-to-M growth, deep page against
-page 1, throughput against the floor's) and the table printed at the end.
+page 1, throughput against the floor's, reads per digest batch) and the table
+printed at the end.
 """
 
 import itertools
+import re
 import statistics
 
 # Issue #8's budgets.
@@ -16,6 +18,11 @@ MAX_DEEP_RATIO = 2.0  # page 1,000 of a long list costs at most twice page 1
 TOP_ROUTE_CAPACITY = 0.10  # of the floor's requests per second
 DASHBOARD_CAPACITY = 0.05
 LEADER_REPORT_MS = 1000.0
+DIGEST_BATCH_READS = 10  # per batch, whatever its size; writes are one per email by design
+
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "START")
+_WRITES = ("UPDATE", "INSERT", "DELETE")
+_WRITE_IN_CTE = re.compile(r"\b(UPDATE|INSERT|DELETE)\b", re.IGNORECASE)
 
 
 def summary(times_ms: list[float]) -> dict:
@@ -123,6 +130,95 @@ def throughput_problems(load: dict) -> list[str]:
     return problems
 
 
+def count_statements(statements) -> dict:
+    """How many SQL statements read and how many write. Transaction control (BEGIN,
+    COMMIT, savepoints) is left out: Django logs it but it is not the work; anything
+    else (SET, …) is counted in neither."""
+    counts = {"reads": 0, "writes": 0}
+    for sql in statements:
+        words = sql.lstrip(" (\n\t").split(None, 1)
+        first = words[0].upper() if words else ""
+        if first in _TRANSACTION_CONTROL:
+            continue
+        if first in _WRITES or (first == "WITH" and _WRITE_IN_CTE.search(sql)):
+            counts["writes"] += 1
+        elif first in ("SELECT", "WITH"):
+            counts["reads"] += 1
+    return counts
+
+
+def _batches(digest: dict) -> dict[str, dict]:
+    # JSON turns the batch sizes into strings; a result read straight from the
+    # script's dict has them as ints.
+    return {str(size): row for size, row in (digest.get("queries") or {}).items()}
+
+
+def digest_error(digest: dict | None) -> str | None:
+    """Why there are no digest figures to read (None when there are)."""
+    if digest is None:
+        return "no digest figures"
+    if "exit" in digest and "batched" not in digest:
+        last = (digest.get("output") or "").strip().splitlines()[-1:] or ["no output"]
+        return f"digest run failed (exit {digest['exit']}): {last[0][:200]}"
+    if not _batches(digest) or "batched" not in digest:
+        return "digest figures incomplete (no queries per batch or no timed run)"
+    return None
+
+
+def digest_problems(digest: dict | None) -> list[str]:
+    """Issue #8's digest budget: at most DIGEST_BATCH_READS reads per batch, the same
+    number for a batch of 1, 10 and 100 (building costs a constant number of queries
+    per batch). Writes, one claim per email (issue #7: committed before its SMTP call
+    for exactly-once delivery), are not held to a budget."""
+    error = digest_error(digest)
+    if error:
+        return [error]
+    problems = []
+    batches = _batches(digest)
+    reads = {}
+    for size in sorted(batches, key=int):
+        row = batches[size]
+        if "reads" not in row:
+            problems.append(f"batch of {size}: reads not recorded ({row.get('queries')} queries)")
+            continue
+        reads[size] = row["reads"]
+        if row["reads"] > DIGEST_BATCH_READS:
+            problems.append(f"batch of {size}: {row['reads']} reads > {DIGEST_BATCH_READS}")
+    if len(set(reads.values())) > 1:
+        problems.append(
+            "reads grow with the batch: "
+            + ", ".join(f"{n} for {size}" for size, n in reads.items())
+        )
+    return problems
+
+
+def digest_line(size: str, digest: dict | None) -> str:
+    """One line of digest figures for a size (or why there are none)."""
+    error = digest_error(digest)
+    if error:
+        return f"Digests at {size}: {error}"
+    run = digest["batched"]
+    parts = [
+        f"{digest.get('kind', '?')}, {_cell(run.get('members'))} members: "
+        f"{_cell(run.get('members_per_second'))} members/s, "
+        f"{_cell(run.get('members_per_second_per_worker'))} per worker "
+        f"({_cell(digest.get('workers'))} workers)"
+    ]
+    if run.get("projected_100k_seconds") is not None:
+        parts.append(f"100,000 members in ~{_cell(run['projected_100k_seconds'])} s")
+    batches = sorted(_batches(digest).items(), key=lambda item: int(item[0]))
+    parts.append(
+        "a batch of "
+        + "/".join(batch for batch, _ in batches)
+        + ": "
+        + "/".join(_cell(row.get("reads")) for _, row in batches)
+        + " reads, "
+        + "/".join(_cell(row.get("writes")) for _, row in batches)
+        + " writes (a claim per email, by design)"
+    )
+    return f"Digests at {size}: " + "; ".join(parts)
+
+
 def _cell(value, unit: str = "") -> str:
     if value is None:
         return "-"
@@ -206,6 +302,9 @@ def render_table(results: dict) -> str:
             )
         lines += _columns(load_rows)
 
+    lines.append("")
+    lines += [digest_line(size, results["sizes"][size].get("digest")) for size in sizes]
+
     problems = budget_report(results)
     lines.append("")
     lines.append("Budgets: all held." if not problems else "Budgets broken:")
@@ -228,6 +327,7 @@ def budget_report(results: dict) -> list[str]:
                     f"{size} {page['label']}: {p}" for p in deep_problems(pages[first], page)
                 ]
         problems += [f"{size} load: {p}" for p in throughput_problems(data.get("load") or {})]
+        problems += [f"{size} digests: {p}" for p in digest_problems(data.get("digest"))]
     for small, large in itertools.pairwise(sizes):
         small_pages = {p["label"]: p for p in results["sizes"][small].get("pages", [])}
         for page in results["sizes"][large].get("pages", []):

@@ -1,14 +1,15 @@
 """`make bench`: issue #8's benchmark, end to end, on PostgreSQL.
 
     .venv/bin/python bench/run.py [--sizes S,M] [--runs 30] [--duration 60] [--users 50]
-        [--workers 2] [--no-load] [--out bench/results/<date>.json]
+        [--workers 2] [--digest-members 10000] [--no-load] [--out bench/results/<date>.json]
 
 For each size: makes sure database `copplatform_bench_<size>` exists, is migrated
 and holds that size's scale data set (seeded once; a marker table in the database
 records the fingerprint of the migrations, the generator and the seed, and a
 mismatch re-seeds); times every key page in a child process (bench/pages.py); runs
 gunicorn on loopback with locust headless against it (bench/locustfile.py); runs
-the digest throughput hook (bench/digest_throughput.py, when it exists). Then writes
+the digest throughput hook (bench/digest_throughput.py, when it exists: real weekly
+digests for the first --digest-members members). Then writes
 the JSON and prints the table (bench/report.py) with the sizes side by side.
 
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the
@@ -43,6 +44,10 @@ DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 SEED = 2026
 MARKER_TABLE = "bench_seed_marker"
 DIGEST_SCRIPT = ROOT / "bench" / "digest_throughput.py"
+# The same number of members at every size, so S and M time the same work and the
+# bench stays minutes long (every member of M took ~9 minutes under load).
+DIGEST_MEMBERS = 10_000
+DIGEST_BASELINE_MEMBERS = 500  # one task per member, for comparison
 # Settings for every child process: production-like (DEBUG off, real middleware
 # stack), the Server-Timing header on, the floor page routed, a per-process cache.
 BENCH_ENV = {
@@ -310,17 +315,33 @@ def measure_load(
     }
 
 
-def digest_throughput(url: str, size: str, workdir: Path) -> dict | None:
+def digest_command(out: Path, members: int = DIGEST_MEMBERS) -> list[str]:
+    """Real weekly digests (a daily run has nothing to say to members on the weekly
+    default) for the first `members` members, and a tenth as many, at most
+    DIGEST_BASELINE_MEMBERS, one task per member."""
+    return [
+        PYTHON,
+        str(DIGEST_SCRIPT),
+        *("--kind", "digest_weekly", "--window-days", "7"),
+        *("--members", str(members)),
+        *("--baseline-members", str(min(DIGEST_BASELINE_MEMBERS, max(members // 10, 1)))),
+        *("--json", str(out)),
+    ]
+
+
+def digest_throughput(
+    url: str, size: str, workdir: Path, members: int = DIGEST_MEMBERS
+) -> dict | None:
     """Hook for digest throughput (members per second per worker): runs
-    bench/digest_throughput.py, when that file exists, as
-    `digest_throughput.py --json <file>` on the size's database, and returns the JSON
-    object it wrote (or its output, when it wrote none)."""
+    bench/digest_throughput.py, when that file exists, as `digest_command()` on the
+    size's database, and returns the JSON object it wrote (or its output, when it
+    wrote none)."""
     if not DIGEST_SCRIPT.exists():
         return None
     out = workdir / f"digest-{size}.json"
-    print(f"[{size}] digest throughput ({DIGEST_SCRIPT.name})")
+    print(f"[{size}] digest throughput ({DIGEST_SCRIPT.name}, {members:,} members)")
     finished = subprocess.run(
-        [PYTHON, str(DIGEST_SCRIPT), "--json", str(out)],
+        digest_command(out, members),
         cwd=ROOT,
         # The script runs with the settings it was written for (the test settings:
         # its Celery queue, eager mode off for its real workers), on this database.
@@ -343,10 +364,19 @@ def main(argv=None):
     )
     parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", 50)))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
+    parser.add_argument(
+        "--digest-members",
+        type=int,
+        default=int(os.environ.get("BENCH_DIGEST_MEMBERS", DIGEST_MEMBERS)),
+        help="members sent a weekly digest at each size",
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--no-load", action="store_true", help="pages only, no load run")
     parser.add_argument("--out", help="default bench/results/<date>.json")
     args = parser.parse_args(argv)
+    if args.digest_members < 1000:
+        # digest_throughput.py refuses to run on fewer than 1,000 members.
+        parser.error("--digest-members (BENCH_DIGEST_MEMBERS) must be at least 1000")
 
     server_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
     require_postgres(server_url)
@@ -384,7 +414,7 @@ def main(argv=None):
                     workers=args.workers,
                 )
             load_average["digest"] = os.getloadavg()
-            data["digest"] = digest_throughput(url, size, workdir)
+            data["digest"] = digest_throughput(url, size, workdir, args.digest_members)
             load_average["end"] = os.getloadavg()
             data["load_average"] = load_average
             results["sizes"][size] = data

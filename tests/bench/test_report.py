@@ -20,6 +20,24 @@ def _page(label, queries=5, median=10.0, p95=12.0, kind="member", **extra):
     }
 
 
+def _digest(reads=(10, 10, 10), writes=(2, 5, 81)):
+    # As bench/digest_throughput.py writes it, read back from JSON (string keys).
+    return {
+        "kind": "digest_weekly",
+        "workers": 2,
+        "queries": {
+            size: {"queries": r + w, "reads": r, "writes": w}
+            for size, r, w in zip(("1", "10", "100"), reads, writes, strict=True)
+        },
+        "batched": {
+            "members": 10000,
+            "members_per_second": 190.4,
+            "members_per_second_per_worker": 95.2,
+            "projected_100k_seconds": 525,
+        },
+    }
+
+
 def test_summary_gives_the_median_and_the_95th_percentile():
     times = [float(n) for n in range(1, 101)]
 
@@ -107,6 +125,7 @@ def _results():
                     ),
                 ],
                 "load": {"skipped": "--no-load"},
+                "digest": _digest(),
             },
             "M": {
                 "pages": [
@@ -139,6 +158,7 @@ def _results():
                         }
                     ],
                 },
+                "digest": _digest(),
             },
         }
     }
@@ -246,3 +266,101 @@ def test_sizes_compare_their_ratios_to_the_floor_when_both_have_one():
     assert report.compare_sizes(small, _page("home", median=64.0, floor_ratio=10.4)) == [
         f"{X}floor +30% (median +60%)"
     ]
+
+
+def test_sql_statements_are_counted_as_reads_and_writes_without_transaction_control():
+    statements = [
+        "BEGIN",
+        'SELECT "membership_deliveryrecord"."id" FROM "membership_deliveryrecord"',
+        'SAVEPOINT "s1_x1"',
+        'UPDATE "membership_deliveryrecord" SET "updated_at" = NULL',
+        'RELEASE SAVEPOINT "s1_x1"',
+        '  INSERT INTO "x" VALUES (1)',
+        'DELETE FROM "x"',
+        "WITH recent AS (SELECT 1) SELECT * FROM recent",
+        "WITH gone AS (DELETE FROM x RETURNING id) SELECT count(*) FROM gone",
+        "COMMIT",
+        "ROLLBACK",
+    ]
+
+    assert report.count_statements(statements) == {"reads": 2, "writes": 4}
+    assert report.count_statements([]) == {"reads": 0, "writes": 0}
+
+
+def test_digest_reads_stay_within_the_budget_and_constant_writes_are_free():
+    assert report.digest_problems(_digest()) == []
+    # Int keys, as the script holds them before writing its JSON.
+    digest = _digest()
+    digest["queries"] = {int(size): row for size, row in digest["queries"].items()}
+    assert report.digest_problems(digest) == []
+
+
+def test_digest_reads_over_the_budget_or_growing_with_the_batch_break_it():
+    assert report.digest_problems(_digest(reads=(9, 10, 11))) == [
+        "batch of 100: 11 reads > 10",
+        "reads grow with the batch: 9 for 1, 10 for 10, 11 for 100",
+    ]
+    assert report.digest_problems(_digest(reads=(3, 4, 4))) == [
+        "reads grow with the batch: 3 for 1, 4 for 10, 4 for 100"
+    ]
+
+
+def test_missing_or_failed_digest_figures_are_a_broken_budget():
+    failed = {"exit": 1, "output": "Traceback …\nSystemExit: Fewer than 1,000 members here.\n"}
+    # A results file from before reads and writes were recorded.
+    old = _digest()
+    old["queries"] = {"100": {"queries": 91}}
+
+    assert report.digest_problems(None) == ["no digest figures"]
+    assert report.digest_problems(failed) == [
+        "digest run failed (exit 1): SystemExit: Fewer than 1,000 members here."
+    ]
+    assert report.digest_problems({"exit": -9, "output": ""}) == [
+        "digest run failed (exit -9): no output"
+    ]
+    assert report.digest_problems({"kind": "digest_weekly"}) == [
+        "digest figures incomplete (no queries per batch or no timed run)"
+    ]
+    assert report.digest_problems(old) == ["batch of 100: reads not recorded (91 queries)"]
+
+
+def test_the_budget_report_and_the_table_give_the_digests_per_size():
+    results = _results()
+    del results["sizes"]["M"]
+    table = report.render_table(results)
+
+    assert (
+        "Digests at S: digest_weekly, 10,000 members: 190.4 members/s, 95.2 per worker "
+        "(2 workers); 100,000 members in ~525 s; a batch of 1/10/100: 10/10/10 reads, "
+        "2/5/81 writes (a claim per email, by design)"
+    ) in table.splitlines()
+    assert table.endswith("Budgets: all held.")
+
+    results["sizes"]["M"] = {"pages": [], "digest": {"exit": 1, "output": "boom"}}
+    results["sizes"]["S"]["digest"] = _digest(reads=(10, 10, 12))
+    assert report.budget_report(results) == [
+        "S digests: batch of 100: 12 reads > 10",
+        "S digests: reads grow with the batch: 10 for 1, 10 for 10, 12 for 100",
+        "M digests: digest run failed (exit 1): boom",
+    ]
+    assert "Digests at M: digest run failed (exit 1): boom" in report.render_table(results)
+
+
+def test_the_digest_hook_sends_real_weekly_digests_to_a_fixed_number_of_members(tmp_path):
+    command = run.digest_command(tmp_path / "digest-S.json", members=10000)
+
+    assert command[1:] == [
+        str(run.DIGEST_SCRIPT),
+        *("--kind", "digest_weekly", "--window-days", "7"),
+        *("--members", "10000", "--baseline-members", "500"),
+        *("--json", str(tmp_path / "digest-S.json")),
+    ]
+    assert run.digest_command(tmp_path / "d.json", members=2000)[-3] == "200"
+
+
+def test_the_digest_run_needs_at_least_the_scripts_thousand_members(monkeypatch, capsys):
+    monkeypatch.setenv("BENCH_DIGEST_MEMBERS", "500")
+
+    with pytest.raises(SystemExit):
+        run.main([])
+    assert "must be at least 1000" in capsys.readouterr().err
