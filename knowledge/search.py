@@ -48,7 +48,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Greatest
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +66,8 @@ MAX_QUERY_LENGTH = 200
 # match is ranked; beyond it, a pool of this many (title hits first, then the newest,
 # from the title index alone) is ranked, and the other matches follow, newest first.
 EXACT_RANK_LIMIT = 100
+# The least rank of a pooled match, above the 0 of the matches outside the pool.
+POOL_MIN_RANK = 1e-9
 SNIPPET_CHARS = 220
 POSTGRES_CONFIG = "english"
 # Highlight markers PostgreSQL puts around matches; control characters that members
@@ -245,10 +247,12 @@ class ModelSource:
         exact_rank: bool = True,
         readable: QuerySet | None = None,
         ranked: bool = True,
+        pool_only: bool = False,
     ) -> QuerySet:
         """`readable`: the rows `self.readable(user)` gives, when the caller has them
         already (some resolve the user's communities with a query of their own).
-        `exact_rank` False (PostgreSQL): SearchRank ranks only a pool of the matches.
+        `exact_rank` False (PostgreSQL): SearchRank ranks only a pool of the matches;
+        with `pool_only`, only the pool's rows (the best EXACT_RANK_LIMIT) are returned.
         `ranked` False: the matching rows only, without search_rank (for counting)."""
         rows = self.readable(user) if readable is None else readable
         if filters.community is not None:
@@ -257,7 +261,9 @@ class ModelSource:
             rows = self.narrow(rows, filters)
         rows = rows.annotate(search_date=F(self.date_field))
         if uses_postgres():
-            return self._postgres_matches(rows, query, exact_rank=exact_rank, ranked=ranked)
+            return self._postgres_matches(
+                rows, query, exact_rank=exact_rank, ranked=ranked, pool_only=pool_only
+            )
         return self._sqlite_matches(rows, query, ranked=ranked)
 
     def _related_text(self):
@@ -277,7 +283,7 @@ class ModelSource:
         return postgres_vector(self.title_field, self.text_fields)
 
     def _postgres_matches(
-        self, rows: QuerySet, query: ParsedQuery, *, exact_rank, ranked=True
+        self, rows: QuerySet, query: ParsedQuery, *, exact_rank, ranked=True, pool_only=False
     ) -> QuerySet:
         search_query = SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG)
         # Ids of matching rows, each branch answered from its GIN index; the rows the
@@ -310,7 +316,8 @@ class ModelSource:
         # Too many matches to rebuild every vector: SearchRank ranks a pool of them, the
         # title hits first and then the newest (found from the title index alone); the
         # rest follow the pool, newest first. The pool does not depend on the page, so
-        # pages neither repeat nor skip a row.
+        # pages neither repeat nor skip a row. A pool row ranks above every other (a
+        # thread found by a reply alone has rank 0), so the pool is the best rows.
         in_title = (
             self.model.objects.alias(
                 title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
@@ -324,7 +331,17 @@ class ModelSource:
             .values("pk")[:EXACT_RANK_LIMIT]
         )
         in_pool = AnyOf(F("pk"), Subquery(pool))
-        pooled_rank = Case(When(in_pool, then=rank), default=Value(0.0), output_field=FloatField())
+        pool_rank = Greatest(rank, Value(POOL_MIN_RANK), output_field=FloatField())
+        if pool_only:
+            # A page within the pool reads its rows by primary key, not every match again.
+            return (
+                self.model.objects.filter(in_pool)
+                .annotate(search_date=F(self.date_field))
+                .annotate(search_rank=pool_rank)
+            )
+        pooled_rank = Case(
+            When(in_pool, then=pool_rank), default=Value(0.0), output_field=FloatField()
+        )
         return rows.annotate(search_rank=pooled_rank)
 
     def _contains(self, word: str) -> Q:
@@ -648,12 +665,15 @@ class SearchResults:
         found = [source for source in self.sources if self._counts.get(source.kind)]
         candidates = []
         for source in found:
+            exact = self._counts[source.kind] <= EXACT_RANK_LIMIT
             rows = source.matches(
                 self.user,
                 self.query,
                 self.filters,
-                exact_rank=self._counts[source.kind] <= EXACT_RANK_LIMIT,
+                exact_rank=exact,
                 readable=self._readable(source),
+                # The best EXACT_RANK_LIMIT rows are the pool: pages within it read no more.
+                pool_only=not exact and stop <= EXACT_RANK_LIMIT,
             )
             best = rows.order_by("-search_rank", "-search_date", "-pk").values_list(
                 "pk", "search_rank", "search_date"
