@@ -3,9 +3,11 @@
 The search is a list of SOURCES. Each one knows which rows of one model the viewer
 may see (it asks membership.permissions, never decides itself), which fields hold
 its text, and how to turn a row into a SearchHit. The engine asks every source
-that applies for its matching rows, counts them, merges the best of each by rank
-and date, and builds hits only for the page shown: a constant number of queries
-however many rows match (count, candidates and page rows: three per source).
+that applies for its matching rows, counts them up to a bound (EXACT_RANK_LIMIT + 1:
+"more than N" past it), merges the best of each by rank and date, and builds hits
+only for the page shown: a constant number of queries however many rows match
+(count, candidates and page rows: three per source). Pages link to the next one
+(one candidate more than a page shows) and the previous one, never to a last page.
 
 Two ways to match, chosen by the database in use:
 - PostgreSQL: a weighted SearchVector (title A, text B) matched with a websearch
