@@ -3,9 +3,11 @@
 The search is a list of SOURCES. Each one knows which rows of one model the viewer
 may see (it asks membership.permissions, never decides itself), which fields hold
 its text, and how to turn a row into a SearchHit. The engine asks every source
-that applies for its matching rows, counts them, merges the best of each by rank
-and date, and builds hits only for the page shown: a constant number of queries
-however many rows match (count, candidates and page rows: three per source).
+that applies for its matching rows, counts them up to a bound (EXACT_RANK_LIMIT + 1:
+"more than N" past it), merges the best of each by rank and date, and builds hits
+only for the page shown: a constant number of queries however many rows match
+(count, candidates and page rows: three per source). Pages link to the next one
+(one candidate more than a page shows) and the previous one, never to a last page.
 
 Two ways to match, chosen by the database in use:
 - PostgreSQL: a weighted SearchVector (title A, text B) matched with a websearch
@@ -48,7 +50,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Greatest
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +68,8 @@ MAX_QUERY_LENGTH = 200
 # match is ranked; beyond it, a pool of this many (title hits first, then the newest,
 # from the title index alone) is ranked, and the other matches follow, newest first.
 EXACT_RANK_LIMIT = 100
+# The least rank of a pooled match, above the 0 of the matches outside the pool.
+POOL_MIN_RANK = 1e-9
 SNIPPET_CHARS = 220
 POSTGRES_CONFIG = "english"
 # Highlight markers PostgreSQL puts around matches; control characters that members
@@ -244,10 +248,14 @@ class ModelSource:
         *,
         exact_rank: bool = True,
         readable: QuerySet | None = None,
+        ranked: bool = True,
+        pool_only: bool = False,
     ) -> QuerySet:
         """`readable`: the rows `self.readable(user)` gives, when the caller has them
         already (some resolve the user's communities with a query of their own).
-        `exact_rank` False (PostgreSQL): SearchRank ranks only a pool of the matches."""
+        `exact_rank` False (PostgreSQL): SearchRank ranks only a pool of the matches;
+        with `pool_only`, only the pool's rows (the best EXACT_RANK_LIMIT) are returned.
+        `ranked` False: the matching rows only, without search_rank (for counting)."""
         rows = self.readable(user) if readable is None else readable
         if filters.community is not None:
             rows = rows.filter(**{self.community_field: filters.community})
@@ -255,8 +263,10 @@ class ModelSource:
             rows = self.narrow(rows, filters)
         rows = rows.annotate(search_date=F(self.date_field))
         if uses_postgres():
-            return self._postgres_matches(rows, query, exact_rank=exact_rank)
-        return self._sqlite_matches(rows, query)
+            return self._postgres_matches(
+                rows, query, exact_rank=exact_rank, ranked=ranked, pool_only=pool_only
+            )
+        return self._sqlite_matches(rows, query, ranked=ranked)
 
     def _related_text(self):
         related = self.related
@@ -274,7 +284,9 @@ class ModelSource:
         expression (see README) lets PostgreSQL find matches without reading every row."""
         return postgres_vector(self.title_field, self.text_fields)
 
-    def _postgres_matches(self, rows: QuerySet, query: ParsedQuery, *, exact_rank) -> QuerySet:
+    def _postgres_matches(
+        self, rows: QuerySet, query: ParsedQuery, *, exact_rank, ranked=True, pool_only=False
+    ) -> QuerySet:
         search_query = SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG)
         # Ids of matching rows, each branch answered from its GIN index; the rows the
         # viewer may see are then narrowed to them (an OR across the two tables would
@@ -298,13 +310,16 @@ class ModelSource:
         # "pk = ANY(ARRAY(ids))": PostgreSQL fetches the matches by primary key; with
         # "pk IN (ids)" it hash-joined them to a scan of the whole table.
         rows = rows.filter(AnyOf(F("pk"), Subquery(matching)))
+        if not ranked:
+            return rows
         rank = SearchRank(self.search_vector(), search_query)
         if exact_rank:
             return rows.annotate(search_rank=rank)
         # Too many matches to rebuild every vector: SearchRank ranks a pool of them, the
         # title hits first and then the newest (found from the title index alone); the
         # rest follow the pool, newest first. The pool does not depend on the page, so
-        # pages neither repeat nor skip a row.
+        # pages neither repeat nor skip a row. A pool row ranks above every other (a
+        # thread found by a reply alone has rank 0), so the pool is the best rows.
         in_title = (
             self.model.objects.alias(
                 title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
@@ -318,7 +333,17 @@ class ModelSource:
             .values("pk")[:EXACT_RANK_LIMIT]
         )
         in_pool = AnyOf(F("pk"), Subquery(pool))
-        pooled_rank = Case(When(in_pool, then=rank), default=Value(0.0), output_field=FloatField())
+        pool_rank = Greatest(rank, Value(POOL_MIN_RANK), output_field=FloatField())
+        if pool_only:
+            # A page within the pool reads its rows by primary key, not every match again.
+            return (
+                self.model.objects.filter(in_pool)
+                .annotate(search_date=F(self.date_field))
+                .annotate(search_rank=pool_rank)
+            )
+        pooled_rank = Case(
+            When(in_pool, then=pool_rank), default=Value(0.0), output_field=FloatField()
+        )
         return rows.annotate(search_rank=pooled_rank)
 
     def _contains(self, word: str) -> Q:
@@ -339,11 +364,13 @@ class ModelSource:
             )
         return found
 
-    def _sqlite_matches(self, rows: QuerySet, query: ParsedQuery) -> QuerySet:
+    def _sqlite_matches(self, rows: QuerySet, query: ParsedQuery, *, ranked=True) -> QuerySet:
         for word in query.terms:
             rows = rows.filter(self._contains(word))
         for word in query.excluded:
             rows = rows.exclude(self._contains(word))
+        if not ranked:
+            return rows
         score = Value(0.0)
         for word in query.terms:
             score += Case(
@@ -526,9 +553,63 @@ SOURCES: list[ModelSource] = [THREAD_SOURCE, ITEM_SOURCE, GLOSSARY_SOURCE]
 # --- the engine -----------------------------------------------------------------------
 
 
+# Bad or enormous page numbers become a page we can slice (SQL LIMIT is a bigint).
+MAX_PAGE = 10**9
+
+
+@dataclass(frozen=True)
+class ResultTotal:
+    """How many results: `number` exactly, or (`exact` False) more than `number`."""
+
+    number: int
+    exact: bool
+
+
+@dataclass
+class ResultsPage:
+    """One page of hits. Pages link to their neighbours only: past the count's bound
+    nobody knows how many pages there are, and nothing needs to."""
+
+    object_list: list[SearchHit]
+    number: int
+    has_next: bool
+    total: ResultTotal
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def page_number(value) -> int:
+    """The page asked for: a whole number from 1, else the first page."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    # Never int() thousands of digits: a number past MAX_PAGE is past the end anyway.
+    if len(text) > len(str(MAX_PAGE)):
+        return MAX_PAGE
+    return min(max(int(text), 1), MAX_PAGE)
+
+
 @dataclass
 class SearchResults:
-    """The visible hits for a query, lazily: Paginator asks count() and a slice."""
+    """The visible hits for a query, lazily: `page(number)` asks the bounded counts
+    and the candidates for that page."""
 
     user: object
     query: ParsedQuery
@@ -548,7 +629,10 @@ class SearchResults:
 
     @cached_property
     def _counts(self) -> dict[str, int]:
-        # Counted over the visible rows only, so the total never hints at hidden ones.
+        # Counted over the visible rows only, so the total never hints at hidden ones,
+        # and only up to EXACT_RANK_LIMIT + 1 a source: an exact count would read every
+        # match (its cost growing with the platform), and one more row than the limit
+        # is all the ranking needs to know.
         if self.query.is_blank:
             return {}
         return {
@@ -557,48 +641,85 @@ class SearchResults:
                 self.query,
                 self.filters,
                 readable=self._readable(source),
-            ).count()
+                ranked=False,
+            )
+            .order_by()
+            .values("pk")[: EXACT_RANK_LIMIT + 1]
+            .count()
             for source in self.sources
             if source.applies(self.filters)
         }
 
+    @property
+    def total(self) -> ResultTotal:
+        counts = self._counts.values()
+        return ResultTotal(
+            number=sum(min(count, EXACT_RANK_LIMIT) for count in counts),
+            exact=all(count <= EXACT_RANK_LIMIT for count in counts),
+        )
+
     def count(self) -> int:
-        return sum(self._counts.values())
+        """The number of results, or the bound when there are more (see `total`)."""
+        return self.total.number
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, bounds: slice) -> list[SearchHit]:
-        start, stop = bounds.start or 0, bounds.stop if bounds.stop is not None else self.count()
+    def _candidates(self, stop: int) -> list[tuple]:
+        """The best `stop` matches of all sources, in order: (rank, date, source, pk)."""
         found = [source for source in self.sources if self._counts.get(source.kind)]
         candidates = []
         for source in found:
+            exact = self._counts[source.kind] <= EXACT_RANK_LIMIT
             rows = source.matches(
                 self.user,
                 self.query,
                 self.filters,
-                exact_rank=self._counts[source.kind] <= EXACT_RANK_LIMIT,
+                exact_rank=exact,
                 readable=self._readable(source),
+                # The best EXACT_RANK_LIMIT rows are the pool: pages within it read no more.
+                pool_only=not exact and stop <= EXACT_RANK_LIMIT,
             )
             best = rows.order_by("-search_rank", "-search_date", "-pk").values_list(
                 "pk", "search_rank", "search_date"
             )[:stop]
             candidates += [(float(rank), date, source, pk) for pk, rank, date in best]
         candidates.sort(key=lambda row: (row[0], row[1], row[2].kind, row[3]), reverse=True)
-        page = candidates[start:stop]
+        return candidates[:stop]
+
+    def _hits(self, rows: list[tuple]) -> list[SearchHit]:
         by_source: dict[str, list[int]] = {}
-        for _rank, _date, source, pk in page:
+        sources = {}
+        for _rank, _date, source, pk in rows:
             by_source.setdefault(source.kind, []).append(pk)
-        built = {
-            source.kind: source.hits(by_source[source.kind], self.query)
-            for source in found
-            if source.kind in by_source
-        }
+            sources[source.kind] = source
+        built = {kind: sources[kind].hits(pks, self.query) for kind, pks in by_source.items()}
         return [
             replace(built[source.kind][pk], rank=rank)
-            for rank, _date, source, pk in page
+            for rank, _date, source, pk in rows
             if pk in built[source.kind]
         ]
+
+    def __getitem__(self, bounds: slice) -> list[SearchHit]:
+        start, stop = bounds.start or 0, bounds.stop
+        if stop is None:
+            raise ValueError("a slice of search results needs an end")
+        return self._hits(self._candidates(stop)[start:stop])
+
+    def page(self, number: int, per_page: int) -> ResultsPage:
+        """Page `number` (from 1), with one candidate more than it shows to know
+        whether a next page exists. Past the end, the last page: the candidates
+        fetched for the page asked for are then every match there is."""
+        number = min(max(number, 1), MAX_PAGE)
+        start = (number - 1) * per_page
+        candidates = self._candidates(start + per_page + 1)
+        if number > 1 and len(candidates) <= start:
+            number = max(1, -(-len(candidates) // per_page))
+            start = (number - 1) * per_page
+        rows = candidates[start : start + per_page]
+        return ResultsPage(
+            object_list=self._hits(rows),
+            number=number,
+            has_next=len(candidates) > start + per_page,
+            total=self.total,
+        )
 
 
 def search(*, user, query: ParsedQuery, filters: SearchFilters) -> SearchResults:

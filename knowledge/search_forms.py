@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from membership import permissions
@@ -12,9 +13,43 @@ class LongSelect(forms.Select):
     template_name = "knowledge/search/_long_select.html"
 
 
+class _OfferedCommunities(ModelChoiceIterator):
+    """The options: the field's `offered` communities and the one chosen, by name."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        offered = list(self.field.offered)
+        chosen = self.field.chosen
+        if chosen is not None and chosen.pk not in {community.pk for community in offered}:
+            offered = sorted([*offered, chosen], key=lambda community: community.name)
+        for community in offered:
+            yield self.choice(community)
+
+    def __len__(self):
+        return len(list(iter(self)))
+
+
+class CommunityChoiceField(forms.ModelChoiceField):
+    """Accepts any community of `queryset` but offers only `offered` (and the one
+    chosen): a select of every readable community grows with the platform."""
+
+    iterator = _OfferedCommunities
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offered = self.queryset
+        self.chosen = None
+
+    def clean(self, value):
+        self.chosen = super().clean(value)
+        return self.chosen
+
+
 class SearchForm(forms.Form):
-    """The search box and its filters. Only communities the viewer may read are
-    offered; any other address fails as an unknown choice, like one that does not
+    """The search box and its filters. Any community the viewer may read can be
+    searched (a community's own search box names it); the viewer's own communities
+    are offered. Any other address fails as an unknown choice, like one that does not
     exist, so the answer never tells them apart."""
 
     q = forms.CharField(
@@ -26,7 +61,7 @@ class SearchForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    community = forms.ModelChoiceField(
+    community = CommunityChoiceField(
         label=_("Community"),
         queryset=None,
         required=False,
@@ -40,10 +75,11 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Hundreds of options on a large platform: only what an option shows.
-        self.fields["community"].queryset = (
-            permissions.communities_readable_by(user).only("pk", "slug", "name").order_by("name")
-        )
+        readable = permissions.communities_readable_by(user).only("pk", "slug", "name")
+        community = self.fields["community"]
+        community.queryset = readable
+        # Their own communities, not the hundreds they may read: only what an option shows.
+        community.offered = (readable & permissions.communities_involving(user)).order_by("name")
         self.fields["kind"].choices = [("", _("Everything")), *search.kind_choices()]
         honoured = search.honoured_filters()
         if "topic" not in honoured:

@@ -1,6 +1,6 @@
-"""The search page: one GET form, results the viewer may see, numbered pages."""
+"""The search page: one GET form, results the viewer may see, pages linked to their
+neighbours (no last page: the count stops at a bound)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from . import search
@@ -21,6 +21,6 @@ def search_page(request):
     if not query.text:
         return render(request, "knowledge/search/search.html", context)
     results = search.search(user=request.user, query=query, filters=form.filters())
-    page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+    page = results.page(search.page_number(request.GET.get("page")), PER_PAGE)
     context.update({"searched": True, "query": query, "page_obj": page, "hits": page.object_list})
     return render(request, "knowledge/search/search.html", context)

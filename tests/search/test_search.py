@@ -241,14 +241,14 @@ def test_a_private_communitys_thread_is_found_by_members_only(client, private, o
             client.force_login(viewer)
         response, titles = _hits(client, "quokka")
         assert titles == ["Public quokka"]
-        assert response.context["page_obj"].paginator.count == 1
+        assert response.context["page_obj"].total.number == 1
         assert SECRET not in response.content.decode()
         assert "1 result for" in response.content.decode()
 
     client.force_login(member)
     response, titles = _hits(client, "quokka")
     assert sorted(titles) == ["Public quokka", "Quokka plans"]
-    assert response.context["page_obj"].paginator.count == 2
+    assert response.context["page_obj"].total.number == 2
 
 
 def test_the_secret_words_themselves_find_nothing_for_an_outsider(client, private, outsider):
@@ -258,7 +258,7 @@ def test_the_secret_words_themselves_find_nothing_for_an_outsider(client, privat
     response, titles = _hits(client, SECRET)
 
     assert titles == []
-    assert response.context["page_obj"].paginator.count == 0
+    assert response.context["page_obj"].total.number == 0
 
 
 def test_hidden_and_deleted_threads_are_not_found(client, community, outsider):
@@ -271,7 +271,7 @@ def test_hidden_and_deleted_threads_are_not_found(client, community, outsider):
         client.force_login(viewer)
         response, titles = _hits(client, "walrus")
         assert titles == ["Walrus open"]
-        assert response.context["page_obj"].paginator.count == 1
+        assert response.context["page_obj"].total.number == 1
 
 
 def test_closed_working_group_threads_are_found_by_its_members_only(client, community, outsider):
@@ -321,10 +321,14 @@ def test_the_community_filter_narrows_to_that_community(client, community):
     assert titles == ["Falls here"]
 
 
-def test_the_community_filter_offers_each_readable_community_escaped_and_keeps_the_choice(
+def test_the_community_filter_offers_the_viewers_own_communities_and_keeps_the_choice(
     client, community
 ):
+    # Not every readable community (hundreds on a large platform): the viewer's own,
+    # and the one chosen, escaped.
     other = CommunityFactory(name="Falls & <b>Frailty</b>", slug="falls-frailty")
+    elsewhere = CommunityFactory(name="Readable Elsewhere")
+    client.force_login(MembershipFactory(community=community).user)
 
     response, _titles = _hits(client, "falls", community=other.slug)
     page = response.content.decode()
@@ -333,6 +337,23 @@ def test_the_community_filter_offers_each_readable_community_escaped_and_keeps_t
     assert f'<option value="{community.slug}">{community.name}</option>' in page
     assert '<option value="">All communities you can read</option>' in page
     assert "<b>Frailty</b>" not in page
+    assert elsewhere.name not in page
+    assert other.name not in _hits(client, "falls")[0].content.decode()
+
+
+def test_a_readable_community_that_is_not_offered_still_filters(client, community):
+    # A community's own "search this community" box names it, member or not.
+    elsewhere = CommunityFactory(name="Readable Elsewhere")
+    ThreadFactory(community=elsewhere, title="Gannet colony")
+    ThreadFactory(community=community, title="Gannet rota")
+    client.force_login(MembershipFactory(community=community).user)
+
+    response, titles = _hits(client, "gannet", community=elsewhere.slug)
+
+    assert titles == ["Gannet colony"]
+    form = response.context["form"]
+    assert elsewhere.slug not in [c.slug for c in form.fields["community"].offered]
+    assert f'<option value="{elsewhere.slug}" selected>' in response.content.decode()
 
 
 def test_a_community_the_viewer_may_not_read_is_refused_like_one_that_does_not_exist(
@@ -355,7 +376,7 @@ def test_the_kind_filter_keeps_one_kind(client, community):
 
     _response, threads = _hits(client, "deprescribing", kind="thread")
     _response, terms = _hits(client, "deprescribing", kind="glossary")
-    everything = client.get(URL, {"q": "deprescribing"}).context["page_obj"].paginator.count
+    everything = client.get(URL, {"q": "deprescribing"}).context["page_obj"].total.number
 
     assert threads == ["Deprescribing clinic"]
     assert terms == ["Deprescribing"]
@@ -393,7 +414,7 @@ def test_results_are_paged_without_repeats_or_gaps(client, community):
     first, titles_1 = _hits(client, "heron")
     _second, titles_2 = _hits(client, "heron", page=2)
 
-    assert first.context["page_obj"].paginator.count == 27
+    assert first.context["page_obj"].total.number == 27
     assert len(titles_1) == 20
     assert len(titles_2) == 7
     assert len(set(titles_1) | set(titles_2)) == 27
@@ -425,7 +446,7 @@ def test_past_the_rank_limit_pages_neither_repeat_nor_skip_and_title_hits_lead(
     first, titles_1 = _hits(client, "ibis")
     _second, titles_2 = _hits(client, "ibis", page=2)
 
-    assert first.context["page_obj"].paginator.count == 24
+    assert first.context["page_obj"].total == search.ResultTotal(number=3, exact=False)
     assert len(titles_1) == 20
     assert len(titles_2) == 4
     assert len(set(titles_1) | set(titles_2)) == 24
@@ -445,7 +466,8 @@ def test_past_the_rank_limit_the_number_of_queries_stays_the_same(
     with django_assert_max_num_queries(13):
         response = client.get(URL, {"q": "egret"})
 
-    assert response.context["page_obj"].paginator.count == rows * 3
+    # Threads and glossary terms each past the limit of 2: "more than 4".
+    assert response.context["page_obj"].total == search.ResultTotal(number=4, exact=False)
     assert len(response.context["hits"]) == min(rows * 3, 20)
 
 
@@ -475,8 +497,116 @@ def test_the_number_of_queries_does_not_grow_with_rows(
         response = client.get(URL, {"q": "egret"})
 
     assert response.status_code == 200
-    assert response.context["page_obj"].paginator.count == rows * 3
+    assert response.context["page_obj"].total.number == rows * 3
     assert len(response.context["hits"]) == min(rows * 3, 20)
+
+
+def _heading(response) -> str:
+    page = response.content.decode()
+    start = page.index('<h2 id="results-title"')
+    return page[page.index(">", start) + 1 : page.index("</h2>", start)]
+
+
+def test_the_heading_counts_exactly_up_to_the_bound_and_says_more_than_past_it(
+    client, community, monkeypatch
+):
+    # The count stops at EXACT_RANK_LIMIT + 1 a source: its cost no longer grows with
+    # the matches, and the heading says so.
+    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 3)
+    for n in range(3):
+        ThreadFactory(community=community, title=f"Plover {n}")
+
+    exact = client.get(URL, {"q": "plover"})
+    ThreadFactory(community=community, title="Plover 3")
+    more = client.get(URL, {"q": "plover"})
+    hidden = CommunityFactory(visibility=Community.Visibility.HIDDEN)
+    ThreadFactory(community=hidden, title="Plover secret")
+    one = client.get(URL, {"q": "plover", "community": community.slug, "kind": "thread"})
+
+    assert _heading(exact) == "3 results for “plover”"
+    assert exact.context["page_obj"].total == search.ResultTotal(number=3, exact=True)
+    assert _heading(more) == "More than 3 results for “plover”"
+    assert more.context["page_obj"].total == search.ResultTotal(number=3, exact=False)
+    assert len(more.context["hits"]) == 4
+    # Counted over what the viewer may see only.
+    assert _heading(one) == "More than 3 results for “plover”"
+
+
+@pytest.mark.parametrize("limit", [3, 25])
+def test_past_the_bound_next_links_walk_every_match_once(client, community, monkeypatch, limit):
+    # 25: the first page comes from the ranked pool alone (PostgreSQL), the next ones
+    # from every match; the order must not change between them.
+    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", limit)
+    now = timezone.now()
+    for n in range(41):
+        ThreadFactory(
+            community=community,
+            title=f"Notes {n}" if n % 5 else f"Curlew {n}",
+            body="The curlew count." if n % 5 else "Nothing else.",
+            last_activity_at=now - timezone.timedelta(hours=n),
+        )
+    for n in range(4):
+        GlossaryTermFactory(term=f"Curlew term {n}", definition="A curlew.")
+
+    seen, pages, params = [], [], {"q": "curlew"}
+    while True:
+        response, titles = _hits(client, **params)
+        pages.append(response)
+        seen += titles
+        page_obj = response.context["page_obj"]
+        if not page_obj.has_next:
+            break
+        params = {"q": "curlew", "page": page_obj.next_page_number()}
+
+    assert [len(page.context["hits"]) for page in pages] == [20, 20, 5]
+    assert len(seen) == len(set(seen)) == 45
+    first, middle, last = (page.content.decode() for page in pages)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'rel="next"' in middle and 'rel="prev"' in middle
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert "More than" in _heading(pages[0])
+
+
+@pytest.mark.parametrize(
+    ("page", "number"),
+    [("abc", 1), ("0", 1), ("-2", 1), ("2.0", 1), ("", 1), ("2", 2), ("9", 2), ("9" * 40, 2)],
+)
+def test_odd_or_too_large_page_numbers_answer_a_page(client, community, page, number):
+    # Past the end: the last page (the candidates fetched for it are every match).
+    for n in range(23):
+        ThreadFactory(community=community, title=f"Avocet {n}")
+
+    response, titles = _hits(client, "avocet", page=page)
+
+    assert response.context["page_obj"].number == number
+    assert len(titles) == (20 if number == 1 else 3)
+
+
+def test_the_search_helper_reads_page_numbers():
+    assert search.page_number(None) == 1
+    assert search.page_number(" 3 ") == 3
+    assert search.page_number("٣") == 1
+    assert search.page_number("1" * 50) == search.MAX_PAGE
+
+
+def test_the_number_of_queries_is_the_same_for_one_match_and_many(client, community, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 5)
+    client.force_login(MembershipFactory(community=community).user)
+    ThreadFactory(community=community, title="Dunlin 0")
+    GlossaryTermFactory(term="Dunlin", definition="A wader.")
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL, {"q": "dunlin"})
+    for n in range(1, 40):
+        ThreadFactory(community=community, title=f"Dunlin {n}")
+        GlossaryTermFactory(term=f"Dunlin {n}", definition="A wader.")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(URL, {"q": "dunlin", "page": 2})
+
+    assert response.context["page_obj"].total == search.ResultTotal(number=10, exact=False)
+    assert len(many) == len(one)
 
 
 # --- XSS --------------------------------------------------------------------------
@@ -499,7 +629,7 @@ def test_payloads_in_titles_bodies_and_replies_stay_inert_in_results(client, com
         pages.append(response)
         assert_inert(_results_section(response))
 
-    assert pages[0].context["page_obj"].paginator.count == 2 * len(FORM_PAYLOADS)
+    assert pages[0].context["page_obj"].total.number == 2 * len(FORM_PAYLOADS)
     shown = sum(len(page.context["hits"]) for page in pages)
     assert shown == 2 * len(FORM_PAYLOADS)
 
