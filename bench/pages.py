@@ -7,8 +7,10 @@ Each page is requested through Django's test Client, so every middleware runs, a
 signed-in user (force_login): one warm-up request, --runs timed ones (median and
 95th percentile of the wall time in this process: the server's time without the
 network) and one more that counts the queries (and reads the Server-Timing header's
-SQL time). The floor (`/bench/floor/`, the bare layout) is measured first and last
-and each page's median is also given as a multiple of the floor's.
+SQL time). The floor (`/bench/floor/`, the bare layout) is measured first and last,
+and once before each timed request of every page (the same client): each page's
+median is also given as a multiple of the median of its own interleaved floor
+requests, so the ratio compares times taken in the same seconds.
 
 --sessions writes session cookies for the benchmark's users, for the load run.
 """
@@ -120,13 +122,22 @@ def deep_query(label: str, url: str, client: Client) -> str:
     return f"{query}&page={DEEP_PAGE}" if query else f"page={DEEP_PAGE}"
 
 
-def measure(client: Client, url: str, runs: int) -> dict:
+def _timed(client: Client, url: str) -> float:
+    started = time.perf_counter()
+    client.get(url)
+    return (time.perf_counter() - started) * 1000
+
+
+def measure(client: Client, url: str, runs: int, floor_url: str | None = None) -> dict:
+    """With `floor_url`, each timed request of the page follows one of the floor (same
+    client): the page's ratio to the floor then compares times taken in the same
+    seconds, whatever the machine did meanwhile."""
     client.get(url)  # warm-up: caches, first-use permission rows
-    times = []
+    times, floor_times = [], []
     for _ in range(runs):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
+        if floor_url:
+            floor_times.append(_timed(client, floor_url))
+        times.append(_timed(client, url))
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     sql = SQL_TIME.search(response.get("Server-Timing", ""))
@@ -135,6 +146,7 @@ def measure(client: Client, url: str, runs: int) -> dict:
         "queries": len(queries),
         "sql_ms": float(sql.group(2)) if sql else None,
         **report.summary(times),
+        **({"paired_floor_ms": report.summary(floor_times)["median_ms"]} if floor_times else {}),
         "bytes": len(getattr(response, "content", b"")),
     }
 
@@ -160,6 +172,7 @@ def run(runs: int, only: list[str] | None = None) -> dict:
         setup_test_environment()
     values = placeholders()
     signed_in = clients()
+    floor_url = reverse("bench_floor")
     pages = []
     for label, kind, name, args, email, query in PAGES:
         if only and label not in only and kind != "floor":
@@ -172,27 +185,30 @@ def run(runs: int, only: list[str] | None = None) -> dict:
             continue
         client = signed_in[email]
         full = f"{url}?{query}" if query else url
-        pages.append({**entry, "url": full, **measure(client, full, runs)})
+        paired = floor_url if kind != "floor" else None
+        pages.append({**entry, "url": full, **measure(client, full, runs, paired)})
         print(f"  {label:<28} {pages[-1]['queries']:>3} queries {pages[-1]['median_ms']:>8.1f} ms")
         if label in DEEP:
             deep = f"{url}?{deep_query(label, full, client)}"
             pages.append(
                 {**entry, "label": f"{label}, deep", "url": deep, "deep_of": label}
-                | measure(client, deep, runs)
+                | measure(client, deep, runs, floor_url)
             )
             print(
                 f"  {label + ', deep':<28} {pages[-1]['queries']:>3} queries "
                 f"{pages[-1]['median_ms']:>8.1f} ms"
             )
     # The floor again at the end: the machine's load may have changed meanwhile.
-    floor_url = reverse("bench_floor")
     floor_end = measure(signed_in[M], floor_url, runs)
     floor = pages[0]
     floor["median_ms"] = min(floor["median_ms"], floor_end["median_ms"])
     floor["p95_ms"] = min(floor["p95_ms"], floor_end["p95_ms"])
     for page in pages:
         if not page.get("skipped"):
-            page["floor_ratio"] = report.ratio(page["median_ms"], floor["median_ms"])
+            # Each page against the floor requests interleaved with its own.
+            page["floor_ratio"] = report.ratio(
+                page["median_ms"], page.get("paired_floor_ms") or floor["median_ms"]
+            )
     return {"placeholders": values, "runs": runs, "pages": pages}
 
 
