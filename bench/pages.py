@@ -47,8 +47,8 @@ SQL_TIME = re.compile(r'db;desc="(\d+) queries";dur=([\d.]+)')
 
 # label, kind (its budget: member ≤ 12 queries, dashboard ≤ 20, report ≤ 1 s), URL
 # name, arguments, user, query string. {community} is the largest community the
-# member belongs to, {thread} its latest thread, {facilitated} the facilitator's
-# largest community.
+# member belongs to, {thread} its latest thread with a full page of replies,
+# {facilitated} the facilitator's largest community.
 PAGES = [
     ("floor", "floor", "bench_floor", [], M, ""),
     ("community directory", "member", "communities:directory", [], M, ""),
@@ -79,6 +79,7 @@ DEEP = [
 
 
 def placeholders() -> dict[str, str]:
+    from communities.discussions.services import REPLIES_PER_PAGE
     from communities.models import Community, Thread
 
     member_community = (
@@ -91,7 +92,11 @@ def placeholders() -> dict[str, str]:
     )
     if member_community is None or facilitated is None:
         raise SystemExit("No scale data here: run `manage.py seed_scale --size S` first.")
-    thread = Thread.objects.filter(community=member_community).order_by("-last_activity_at").first()
+    # A thread with a full page of replies, the latest such: the thread page then
+    # renders the same number of replies at every size (the latest thread of all had
+    # 3 replies at S and 13 at M, so the sizes compared different pages).
+    threads = Thread.objects.filter(community=member_community).order_by("-last_activity_at")
+    thread = threads.filter(reply_count__gte=REPLIES_PER_PAGE).first() or threads.first()
     return {
         "community": member_community.slug,
         "facilitated": facilitated.slug,
@@ -103,22 +108,27 @@ def deep_query(label: str, url: str, client: Client) -> str:
     """The query string of a list's deepest page up to DEEP_PAGE: numbered lists
     (`?page=`) jump there (Paginator gives the last page beyond the end); lists on
     keyset cursors (`?before=`) are followed from page 1 through their own "Next"
-    links, which keep the page's query (each step a page request, not timed)."""
+    links, which keep the page's query (each step a page request, not timed), to the
+    deepest page that is full (one with a "Next" link)."""
     from copplatform.pagination import CURSOR_PARAM
 
     path, _, query = url.partition("?")
     next_link = re.compile(r'href="(\?[^"]*)" rel="next"')
     body = client.get(url).content.decode()
-    found = None
+    found = full = None
     for _ in range(DEEP_PAGE - 1):
         match = next_link.search(body)
         if not match or f"{CURSOR_PARAM}=" not in match.group(1):
             break
         found = html.unescape(match.group(1))[1:]
         body = client.get(f"{path}?{found}").content.decode()
-    # No cursor: a numbered list, or a keyset list of one page (which ignores `page`).
+        if next_link.search(body):
+            full = found  # a page with a next one is a full page
+    # The deepest full page: a last page holding a few rows would flatter the list
+    # and make sizes compare pages of different lengths.
     if found:
-        return found
+        return full or found
+    # No cursor: a numbered list, or a keyset list of one page (which ignores `page`).
     return f"{query}&page={DEEP_PAGE}" if query else f"page={DEEP_PAGE}"
 
 
