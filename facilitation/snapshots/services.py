@@ -175,7 +175,11 @@ def report_platform() -> tuple[PlatformSnapshot, PeriodTotals | None]:
     period = rows.get(PlatformSnapshot.PERIOD)
     if period is None:
         return people, None
-    totals = PeriodTotals.from_json(period.data)
+    try:
+        totals = PeriodTotals.from_json(period.data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # A row another version of PeriodTotals wrote: summed again and replaced.
+        return people, None
     newer = CommunitySnapshot.objects.all()
     if totals.latest is not None:
         newer = newer.filter(computed_at__gt=totals.latest)

@@ -151,3 +151,13 @@ def test_a_community_no_longer_active_leaves_the_kept_totals_unused(client, lead
     assert snapshot_reads == 1
     kept = PlatformSnapshot.objects.get(key=PlatformSnapshot.PERIOD)
     assert three[0].pk not in kept.data["community_ids"]
+
+
+def test_a_row_the_report_cannot_read_is_summed_again_and_replaced(client, leader, three):
+    refresh_all_snapshots()
+    PlatformSnapshot.objects.filter(key=PlatformSnapshot.PERIOD).update(data={"months": "?"})
+    client.force_login(leader)
+    _queries, snapshot_reads = _page_reads(client)
+    assert snapshot_reads == 1
+    kept = PlatformSnapshot.objects.get(key=PlatformSnapshot.PERIOD)
+    assert sorted(kept.data["community_ids"]) == sorted(report_selectors.unfiltered_scope_ids())
