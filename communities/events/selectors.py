@@ -4,7 +4,8 @@ queries whatever the number of meetings, replies or items."""
 from collections import Counter
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from copplatform.markdown import render_markdown
@@ -21,10 +22,23 @@ FEED_PAST_DAYS = 90
 Response = Rsvp.Response
 
 
+def _responses(response: str) -> Subquery:
+    return Subquery(
+        Rsvp.objects.filter(occurrence=OuterRef("pk"), response=response)
+        .order_by()
+        .values("occurrence")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
 def _with_counts(occurrences: QuerySet) -> QuerySet:
+    # One subquery per row shown, not a join grouped over every meeting in the
+    # community's history: PostgreSQL evaluates them after the LIMIT, so a list's
+    # cost does not grow with the years of past meetings behind it.
     return occurrences.select_related("event__community").annotate(
-        going_count=Count("rsvps", filter=Q(rsvps__response=Response.GOING)),
-        waiting_count=Count("rsvps", filter=Q(rsvps__response=Response.WAITING)),
+        going_count=Coalesce(_responses(Response.GOING), 0),
+        waiting_count=Coalesce(_responses(Response.WAITING), 0),
     )
 
 
