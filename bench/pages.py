@@ -39,6 +39,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from bench import report  # noqa: E402
+from copplatform import runtime  # noqa: E402
 from facilitation import scale  # noqa: E402
 
 F, L, M = scale.FACILITATOR_EMAIL, scale.LEADER_EMAIL, scale.MEMBER_EMAIL
@@ -182,6 +183,8 @@ def run(runs: int, only: list[str] | None = None) -> dict:
         setup_test_environment()
     values = placeholders()
     signed_in = clients()
+    # The garbage collector as a server worker has it (copplatform.wsgi).
+    runtime.settle()
     floor_url = reverse("bench_floor")
     pages = []
     for label, kind, name, args, email, query in PAGES:

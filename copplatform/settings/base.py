@@ -91,6 +91,10 @@ if QUERY_TIMING:
 # reads every page against (copplatform/floor.py). Off except in benchmark runs.
 BENCH_FLOOR_PAGE = env.bool("BENCH_FLOOR_PAGE", default=False)
 
+# Net allocations between young garbage collections in a serving process (CPython's
+# default is 700; copplatform/runtime.py says why a server wants more).
+GC_YOUNG_THRESHOLD = env.int("GC_YOUNG_THRESHOLD", default=50_000)
+
 ROOT_URLCONF = "copplatform.urls"
 # Lets templates/django/forms/ override how every form field renders.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
