@@ -2,6 +2,7 @@
 
 import base64
 import html
+import json
 import re
 
 import pytest
@@ -388,6 +389,14 @@ def test_directory_pages_cost_the_same_for_1_or_50_members_down_to_the_last(
     by_level = sorted(range(rows), key=lambda number: (number % 3, number))
     assert names == [f"Member {number:03}" for number in by_level]
     assert counts == [MEMBERS_PAGE_QUERIES] * len(pages)
+
+
+@pytest.mark.parametrize("keys", [["core", "A", 1], [0, "A", "one"], [0, None, 1]])
+def test_a_tampered_page_link_is_a_bad_request(client, outsider, community, keys):
+    client.force_login(outsider)
+    cursor = base64.urlsafe_b64encode(json.dumps(keys).encode()).decode()
+
+    assert client.get(_url(community, before=cursor)).status_code == 400
 
 
 def test_page_links_carry_no_email_address(client, outsider, community):
