@@ -150,7 +150,9 @@ def _field_of(queryset: QuerySet, path: str):
     *relations, last = path.split("__")
     for relation in relations:
         model = model._meta.get_field(relation).related_model
-    return model._meta.pk if last == "pk" else model._meta.get_field(last)
+    field = model._meta.pk if last == "pk" else model._meta.get_field(last)
+    # A generated column parses as what it holds (GeneratedField takes any value).
+    return field.output_field if getattr(field, "generated", False) else field
 
 
 def _encode_values(values: list) -> str:

@@ -693,6 +693,7 @@ class Generator:
                 "user_id",
                 "community_id",
                 "level",
+                "sort_name",
                 "role",
                 "onboarding_started_at",
                 "created_at",
@@ -792,7 +793,17 @@ class Generator:
                 if started and started > now:
                     started = None
                 membership_id = table.new_id()
-                table.add(membership_id, user_id, comm.id, level, role, started, joined, joined)
+                table.add(
+                    membership_id,
+                    user_id,
+                    comm.id,
+                    level,
+                    self.user_names[user_id],  # the directory's sort key: their display name
+                    role,
+                    started,
+                    joined,
+                    joined,
+                )
                 self.joined[(user_id, comm.id)] = joined
                 self.memberships_of[user_id].append(comm.id)
                 if started and comm.id in self.steps:

@@ -36,6 +36,8 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "display_name" in form.changed_data:
+            services.membership_sort_name_sync(user=obj)
         if change and "is_active" in form.changed_data and not obj.is_active:
             # A deactivated account is signed out everywhere at once.
             sessions.sessions_end_all(user=obj)

@@ -105,6 +105,9 @@ class Membership(TimeStampedModel):
         ACTIVE = "active", _("Active")
         PERIPHERAL = "peripheral", _("Peripheral")
 
+    # Core first: the member directory's order of levels.
+    LEVEL_RANKS = {Level.CORE: 0, Level.ACTIVE: 1, Level.PERIPHERAL: 2}
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -123,6 +126,23 @@ class Membership(TimeStampedModel):
     level = models.CharField(
         _("participation level"), max_length=12, choices=Level.choices, default=Level.PERIPHERAL
     )
+    # The member directory's order (core first, then by name) kept on the row, so a
+    # page is a range of the index on (community, level_rank, sort_name, id) instead
+    # of a sort of every member joined to their users. level_rank is computed by the
+    # database, so no write path (bulk loads and updates included) can leave it stale.
+    level_rank = models.GeneratedField(
+        expression=models.Case(
+            *(
+                models.When(level=level, then=models.Value(rank))
+                for level, rank in LEVEL_RANKS.items()
+            )
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+    # A copy of the user's display_name, kept by the membership services
+    # (`membership_sort_name_sync` when the name changes).
+    sort_name = models.CharField(max_length=150, blank=True, editable=False)
     role = models.CharField(_("formal role"), max_length=20, choices=Role.choices, blank=True)
     role_title = models.CharField(_("role title"), max_length=80, blank=True)
     onboarding_started_at = models.DateTimeField(null=True, blank=True)
@@ -151,7 +171,11 @@ class Membership(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["community", "level"]),
+            # The member directory's keyset pages (people_selectors.member_directory).
+            models.Index(
+                fields=["community", "level_rank", "sort_name", "id"],
+                name="membership_directory",
+            ),
             # The community home's preview: each level's newest members (a range).
             models.Index(
                 fields=["community", "level", "-created_at", "-id"],

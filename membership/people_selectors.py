@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -20,7 +19,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
-    When,
 )
 
 from communities.models import Community
@@ -30,12 +28,6 @@ from .models import Membership, OnboardingProgress, OnboardingStep, User
 
 # The profile fields a person may keep to themselves (name and level always show).
 SHAREABLE_FIELDS = ("organisation", "stakeholder_type", "bio", "expertise")
-
-_LEVEL_ORDER = Case(
-    When(level=Membership.Level.CORE, then=Value(0)),
-    When(level=Membership.Level.ACTIVE, then=Value(1)),
-    default=Value(2),
-)
 
 
 @dataclass(frozen=True)
@@ -150,8 +142,12 @@ class MemberRow:
     profile: SharedProfile
 
 
-# Core first, then by name (the member directory's keyset pages follow it).
-MEMBER_DIRECTORY_ORDER = ("level_order", "user__display_name", "user__email", "pk")
+# Core first, then by display name (the member directory's keyset pages follow it):
+# keys kept on the membership row, so each page is a range of the index on
+# (community, level_rank, sort_name, id). Members who share a name come in the order
+# they joined: the page links carry the last row's keys, so an email address
+# there would be readable by anyone who may see the directory.
+MEMBER_DIRECTORY_ORDER = ("level_rank", "sort_name", "pk")
 
 
 def member_directory(
@@ -170,7 +166,8 @@ def member_directory(
     """
     members = Membership.objects.filter(community=community, user__is_active=True)
     if level:
-        members = members.filter(level=level)
+        # On the rank, the index's second key: the page is a range within the level.
+        members = members.filter(level_rank=Membership.LEVEL_RANKS[level])
     if role:
         members = members.filter(role=role)
     if stakeholder_type:
@@ -186,7 +183,6 @@ def member_directory(
     return (
         members.select_related("user")
         .prefetch_related("user__expertise")
-        .annotate(level_order=_LEVEL_ORDER)
         .order_by(*MEMBER_DIRECTORY_ORDER)
     )
 
@@ -246,8 +242,7 @@ def people_with_expertise(
     readable_memberships = (
         Membership.objects.filter(community__in=permissions.communities_readable_by(viewer))
         .select_related("community")
-        .annotate(level_order=_LEVEL_ORDER)
-        .order_by("level_order", "community__name")
+        .order_by("level_rank", "community__name")
     )
     return people.prefetch_related(
         "expertise",

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from . import services
 from .models import User
 
 MAX_EXPERTISE_TAGS = 20
@@ -107,4 +108,5 @@ def profile_update(
         ]
     )
     user.expertise.set(tags)
+    services.membership_sort_name_sync(user=user)
     return user

@@ -98,7 +98,9 @@ def _touch(community: Community) -> None:
 def _add_member(*, user, community, level, actor, action, reason="") -> Membership:
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(user=user, community=community, level=level)
+            membership = Membership.objects.create(
+                user=user, community=community, level=level, sort_name=user.display_name
+            )
     except IntegrityError as exc:
         raise ValidationError(
             _("%(name)s is already a member of this community.") % {"name": user.name},
@@ -163,6 +165,15 @@ def _delete_membership(membership, *, actor, action, reason=""):
     )
     permissions_sync(user=user, community=community)
     audit_record(community, actor, action, subject=user, reason=reason)
+
+
+def membership_sort_name_sync(*, user: User) -> None:
+    """Copy the user's display name onto their memberships, where the member
+    directory sorts by it (its pages are ranges of an index on the membership row).
+    Call it whenever `display_name` changes; `level_rank` follows `level` by itself."""
+    Membership.objects.filter(user=user).exclude(sort_name=user.display_name).update(
+        sort_name=user.display_name
+    )
 
 
 @transaction.atomic

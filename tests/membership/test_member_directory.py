@@ -1,12 +1,15 @@
 """A community's member directory: who may see it, filters, shared fields, cost."""
 
+import base64
 import html
+import json
 import re
 
 import pytest
 from django.urls import reverse
 
 from communities.models import Community
+from membership import people_selectors, people_services, services
 from membership.models import Membership, User
 
 from ..factories import CommunityFactory, MembershipFactory
@@ -129,13 +132,82 @@ def test_core_members_come_first_then_by_name(client, peripheral, community):
     _member(community, "Zed Core", level=Level.CORE)
     _member(community, "Amy Active", level=Level.ACTIVE)
     _member(community, "Al Peripheral")
+    _member(community, "Bea Core", level=Level.CORE)
+    _member(community, "Cal Peripheral")
+    _member(community, "Abe Active", level=Level.ACTIVE)
     client.force_login(peripheral)
 
-    created = {"Zed Core", "Amy Active", "Al Peripheral"}
+    created = {"Zed Core", "Bea Core", "Amy Active", "Abe Active", "Al Peripheral"}
+    created |= {"Cal Peripheral"}
     # The signed-in persona has a random name: leave it out of the order check.
     names = [name for name in _names(client.get(_url(community))) if name in created]
 
-    assert names == ["Zed Core", "Amy Active", "Al Peripheral"]
+    assert names == [
+        "Bea Core",
+        "Zed Core",
+        "Abe Active",
+        "Amy Active",
+        "Al Peripheral",
+        "Cal Peripheral",
+    ]
+
+
+def test_a_new_level_moves_a_member_in_the_directory(client, peripheral, community):
+    _member(community, "Bea Core", level=Level.CORE)
+    mover = _member(community, "Zoe Zed")
+    client.force_login(peripheral)
+    membership = Membership.objects.get(user=mover, community=community)
+
+    services.membership_set_level(membership=membership, level=Level.CORE, actor=None)
+
+    assert _names(client.get(_url(community)))[:2] == ["Bea Core", "Zoe Zed"]
+    assert _names(client.get(_url(community, level="core"))) == ["Bea Core", "Zoe Zed"]
+    membership.refresh_from_db()
+    assert membership.level_rank == Membership.LEVEL_RANKS[Level.CORE]
+
+
+def test_a_new_display_name_moves_a_member_in_the_directory(client, outsider, community):
+    _member(community, "Bea Early")
+    renamed = _member(community, "Zoe Late", organisation="North Trust")
+    client.force_login(outsider)
+    profile = people_selectors.profile_initial(user=renamed)
+
+    people_services.profile_update(
+        user=renamed, **{**profile, "display_name": "Abe Renamed", "expertise": []}
+    )
+
+    assert _names(client.get(_url(community))) == ["Abe Renamed", "Bea Early"]
+    assert Membership.objects.get(user=renamed).sort_name == "Abe Renamed"
+
+
+def test_a_display_name_changed_in_the_admin_moves_a_member(client, admin_user, community):
+    _member(community, "Bea Early")
+    renamed = _member(community, "Zoe Late")
+    client.force_login(admin_user)
+    change = reverse("admin:membership_user_change", args=[renamed.pk])
+    form = client.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        display_name="Abe Renamed",
+        date_joined_0=renamed.date_joined.date().isoformat(),
+        date_joined_1="12:00:00",
+        groups=[],
+    )
+
+    response = client.post(change, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert _names(client.get(_url(community)))[:2] == ["Abe Renamed", "Bea Early"]
+
+
+def test_members_who_share_a_name_come_in_the_order_they_joined(client, outsider, community):
+    first = _member(community, "Sam Same", email="zed@example.org")
+    second = _member(community, "Sam Same", email="amy@example.org")
+    client.force_login(outsider)
+
+    rows = client.get(_url(community)).context["rows"]
+
+    assert [row.profile.user for row in rows] == [first, second]
 
 
 # --- filters ----------------------------------------------------------------
@@ -313,5 +385,26 @@ def test_directory_pages_cost_the_same_for_1_or_50_members_down_to_the_last(
     # Keyset pages: the second page costs what the first does, nothing counts the members.
     assert len(pages) == -(-rows // 30)
     names = [name for page in pages for name in page]
-    assert sorted(names) == sorted(f"Member {n:03}" for n in range(rows))
+    # Every member once, core first then by name, across the pages.
+    by_level = sorted(range(rows), key=lambda number: (number % 3, number))
+    assert names == [f"Member {number:03}" for number in by_level]
     assert counts == [MEMBERS_PAGE_QUERIES] * len(pages)
+
+
+@pytest.mark.parametrize("keys", [["core", "A", 1], [0, "A", "one"], [0, None, 1]])
+def test_a_tampered_page_link_is_a_bad_request(client, outsider, community, keys):
+    client.force_login(outsider)
+    cursor = base64.urlsafe_b64encode(json.dumps(keys).encode()).decode()
+
+    assert client.get(_url(community, before=cursor)).status_code == 400
+
+
+def test_page_links_carry_no_email_address(client, outsider, community):
+    _add_members(community, 31)
+    client.force_login(outsider)
+
+    page = client.get(_url(community)).content.decode()
+
+    cursor = re.search(r'before=([^"&]+)" rel="next"', page).group(1)
+    keys = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    assert "@" not in keys

@@ -24,6 +24,7 @@ from membership.services import (
     join_request_create,
     membership_ensure,
     membership_set_role,
+    membership_sort_name_sync,
     onboarding_step_set,
     onboarding_steps_create_defaults,
 )
@@ -345,7 +346,7 @@ class Command(BaseCommand):
         organisation,
         expertise,
     ):
-        user, _created = User.objects.update_or_create(
+        user, created = User.objects.update_or_create(
             email=email,
             defaults={
                 "display_name": display_name,
@@ -362,6 +363,8 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.expertise.set(expertise)
+        if not created:  # the demo name may have been edited and is now put back
+            membership_sort_name_sync(user=user)
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )

@@ -26,7 +26,10 @@ def add_members(community, count, *, level="peripheral", stakeholder="clinician"
         ]
     )
     rows = Membership.objects.bulk_create(
-        [Membership(user=user, community=community, level=level) for user in users]
+        [
+            Membership(user=user, community=community, level=level, sort_name=user.display_name)
+            for user in users
+        ]
     )
     if joined is not None:
         Membership.objects.filter(pk__in=[m.pk for m in rows]).update(created_at=joined)
