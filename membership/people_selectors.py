@@ -207,7 +207,7 @@ class PersonRow:
 
 
 # By name (expertise search's keyset pages follow it).
-PEOPLE_ORDER = ("display_name", "email", "pk")
+PEOPLE_ORDER = ("display_name", "pk")
 
 
 def people_with_expertise(

@@ -1,6 +1,9 @@
 """Who knows about X: platform-wide search over what members share, never leaking
 members of communities the searcher cannot read."""
 
+import base64
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -312,3 +315,17 @@ def test_search_pages_cost_the_same_for_1_or_50_people_down_to_the_last(
     assert len(pages) == -(-rows // 30)
     assert len({name for page in pages for name in page}) == rows
     assert counts == [SEARCH_QUERIES] * len(pages)
+
+
+def test_page_links_carry_no_email_address(client, community):
+    searcher = MembershipFactory(community=community).user
+    client.force_login(searcher)
+    _add_experts([community], 31)
+
+    page = _search(client, q="sepsis").content.decode()
+
+    # The next page's link holds the last row's sort keys: a name and an id, which
+    # the page shows anyway, never the email address a person keeps private.
+    cursor = re.search(r'(?:after|before)=([^"&]+)" rel="next"', page).group(1)
+    keys = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    assert "@" not in keys
