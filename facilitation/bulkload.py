@@ -84,7 +84,10 @@ class Table:
     def __init__(self, writer: "Writer", model: type[models.Model], columns: list[str]):
         self.writer = writer
         self.model = model
-        fields = {field.attname: field for field in model._meta.concrete_fields}
+        # Generated columns (search vectors) are the database's to fill, on COPY too.
+        fields = {
+            field.attname: field for field in model._meta.concrete_fields if not field.generated
+        }
         unknown = set(columns) - fields.keys()
         if unknown:
             raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
