@@ -3,21 +3,26 @@
 The search is a list of SOURCES. Each one knows which rows of one model the viewer
 may see (it asks membership.permissions, never decides itself), which fields hold
 its text, and how to turn a row into a SearchHit. The engine asks every source
-that applies for its matching rows, counts them up to a bound (EXACT_RANK_LIMIT + 1:
+that applies for its matching rows, counts them up to a bound (COUNT_LIMIT + 1:
 "more than N" past it), merges the best of each by rank and date, and builds hits
 only for the page shown: a constant number of queries however many rows match
 (count, candidates and page rows: three per source). Pages link to the next one
 (one candidate more than a page shows) and the previous one, never to a last page.
 
 Two ways to match, chosen by the database in use:
-- PostgreSQL: a weighted SearchVector (title A, text B) matched with a websearch
-  SearchQuery ("quoted phrases", or, -not) and ranked by SearchRank; a reply that
-  matches on its own vector also finds its thread, ranked below title and text hits;
-  SearchHeadline snippets keep only the highlight markup we ask for. GIN indexes on
-  exactly these expressions (knowledge migration 0002) keep it fast.
-- SQLite (the default for `make run`): every word must appear (icontains) in the
-  title, the text or a reply; a title hit scores 2, a text hit 1, so title hits
-  rank first; the snippet is plain text around the first hit with <mark>s.
+- PostgreSQL: every searchable row stores its weighted vector (title A, text B; a
+  reply's text unweighted) in a `search_vector` column the database generates on
+  every INSERT and UPDATE (copplatform.db.search_vector_field: bulk loads and
+  queryset .update() keep it right), GIN-indexed (knowledge migration 0006). A
+  websearch SearchQuery ("quoted phrases", or, -not) matches it from the index, and
+  SearchRank ranks every visible match exactly from the stored vector (nothing is
+  rebuilt from the text); a reply that matches on its own vector also finds its
+  thread, ranked below title and text hits. SearchHeadline snippets, for the page's
+  rows only, keep only the highlight markup we ask for.
+- SQLite (the default for `make run`; the column is NULL there): every word must
+  appear (icontains) in the title, the text or a reply; a title hit scores 2, a text
+  hit 1, so title hits rank first; the snippet is plain text around the first hit
+  with <mark>s.
 
 Filters: community (one the viewer may read) and kind apply to every source; topic
 and learning-cycle stage belong to knowledge items, so a source that does not
@@ -279,7 +284,10 @@ class ModelSource:
                 related.rows().filter(**{VECTOR_FIELD: search_query}).values(related.parent_field)
             )
         # "pk = ANY(ARRAY(ids))": PostgreSQL fetches the matches by primary key; with
-        # "pk IN (ids)" it hash-joined them to a scan of the whole table.
+        # "pk IN (ids)" it hash-joined them to a scan of the whole table. Filtering the
+        # rows on their vector directly (OR-ing a bitmap of the replies' ids) reads
+        # fewer pages, but at M the planner then sorts the matches in a parallel
+        # worker, whose start cost more than it saved (bench/README.md).
         rows = rows.filter(AnyOf(F("pk"), Subquery(matching)))
         if not ranked:
             return rows
