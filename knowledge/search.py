@@ -273,22 +273,30 @@ class ModelSource:
 
     def _postgres_matches(self, rows: QuerySet, query: ParsedQuery, *, ranked=True) -> QuerySet:
         search_query = SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG)
-        # Ids of matching rows, each branch answered from the GIN index on its stored
-        # vector; the rows the viewer may see are then narrowed to them (an OR across
-        # the two tables would make PostgreSQL read every row instead). A reply with
-        # the words finds its thread, ranked below title and text hits.
-        matching = self.model.objects.filter(**{VECTOR_FIELD: search_query}).values("pk")
-        if self.related is not None:
+        if self.related is None:
+            # The row's own stored vector, answered from its GIN index.
+            rows = rows.filter(**{VECTOR_FIELD: search_query})
+        else:
+            # A reply with the words finds its thread, ranked below title and text hits.
+            # The ids of the matching rows, each branch answered from the GIN index on
+            # its stored vector; the rows the viewer may see are then narrowed to them
+            # (an OR with an EXISTS over the replies would read every row instead).
+            # "pk = ANY(ARRAY(ids))": PostgreSQL fetches the matches by primary key;
+            # with "pk IN (ids)" it hash-joined them to a scan of the whole table. A
+            # filter on the thread's own vector OR-ed with the replies' ids reads fewer
+            # pages, but at M the planner then ranks the matches in a parallel worker
+            # whose start costs more than it saves (bench/README.md).
             related = self.related
-            matching = matching.union(
-                related.rows().filter(**{VECTOR_FIELD: search_query}).values(related.parent_field)
+            matching = (
+                self.model.objects.filter(**{VECTOR_FIELD: search_query})
+                .values("pk")
+                .union(
+                    related.rows()
+                    .filter(**{VECTOR_FIELD: search_query})
+                    .values(related.parent_field)
+                )
             )
-        # "pk = ANY(ARRAY(ids))": PostgreSQL fetches the matches by primary key; with
-        # "pk IN (ids)" it hash-joined them to a scan of the whole table. Filtering the
-        # rows on their vector directly (OR-ing a bitmap of the replies' ids) reads
-        # fewer pages, but at M the planner then sorts the matches in a parallel
-        # worker, whose start cost more than it saved (bench/README.md).
-        rows = rows.filter(AnyOf(F("pk"), Subquery(matching)))
+            rows = rows.filter(AnyOf(F("pk"), Subquery(matching)))
         if not ranked:
             return rows
         # The vector is stored, so ranking every match reads it rather than rebuilding

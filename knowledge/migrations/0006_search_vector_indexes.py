@@ -5,38 +5,13 @@ by the database, communities 0008 and knowledge 0005), so 0002's indexes on the
 expressions it used to rebuild are dropped. Written by hand, like 0002.
 """
 
+from importlib import import_module
+
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-CONFIG = "english"
-
-
-def _old_indexes():
-    weighted = lambda title, *text: SearchVector(  # noqa: E731
-        title, weight="A", config=CONFIG
-    ) + SearchVector(*text, weight="B", config=CONFIG)
-    title = lambda name: SearchVector(name, config=CONFIG)  # noqa: E731
-    return [
-        ("communities", "Thread", GinIndex(weighted("title", "body"), name="thread_search_gin")),
-        ("communities", "Post", GinIndex(title("body"), name="post_search_gin")),
-        (
-            "knowledge",
-            "GlossaryTerm",
-            GinIndex(weighted("term", "definition"), name="glossary_search_gin"),
-        ),
-        (
-            "knowledge",
-            "KnowledgeItem",
-            GinIndex(
-                weighted("title", "summary", "body", "problem", "context", "solution"),
-                name="item_search_gin",
-            ),
-        ),
-        ("knowledge", "KnowledgeItem", GinIndex(title("title"), name="item_title_search_gin")),
-        ("communities", "Thread", GinIndex(title("title"), name="thread_title_search_gin")),
-        ("knowledge", "GlossaryTerm", GinIndex(title("term"), name="glossary_title_search_gin")),
-    ]
+# 0002's expression indexes, to drop (and to restore when migrating back).
+_old_indexes = import_module("knowledge.migrations.0002_search_indexes")._indexes
 
 
 def _new_indexes():
