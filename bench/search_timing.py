@@ -179,12 +179,11 @@ def main():
         if args.explain:
             query = search.parse_query(args.explain)
             for source in search.SOURCES:
-                for exact in (True, False):
-                    rows = source.matches(
-                        viewer, query, search.SearchFilters(), exact_rank=exact
-                    ).order_by("-search_rank", "-search_date", "-pk")
-                    print(f"--- {source.kind} exact_rank={exact}")
-                    print(rows.values_list("pk")[:20].explain(analyze=True))
+                rows = source.matches(viewer, query, search.SearchFilters()).order_by(
+                    "-search_rank", "-search_date", "-pk"
+                )
+                print(f"--- {source.kind}")
+                print(rows.values_list("pk")[:20].explain(analyze=True))
             return
         base = _median_ms(baseline)
         item_base = _median_ms(item_baseline)

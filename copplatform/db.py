@@ -1,4 +1,6 @@
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import Func, GeneratedField
 
 
 class TimeStampedModel(models.Model):
@@ -52,3 +54,37 @@ class IntegerFieldIn(models.lookups.In):
                 or ((low is None or value >= low) and (high is None or value <= high))
             ]
         return super().process_rhs(compiler, connection)
+
+
+# --- full-text search vectors ---------------------------------------------------
+
+SEARCH_CONFIG = "english"
+
+
+class OnPostgresOnly(Func):
+    """Its expression on PostgreSQL; NULL on SQLite, which has no tsvector (search
+    there matches with icontains and never reads the column)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+def search_vector_field(title_field: str | None, text_fields: tuple[str, ...]) -> GeneratedField:
+    """A row's stored, weighted search vector (title A, text B; no title: unweighted),
+    computed by the database on every INSERT and UPDATE: bulk loads (COPY) and
+    queryset .update() keep it right without any code of ours, and searching reads
+    it instead of rebuilding it from the text for every match."""
+    if title_field is None:
+        vector = SearchVector(*text_fields, config=SEARCH_CONFIG)
+    else:
+        vector = SearchVector(title_field, weight="A", config=SEARCH_CONFIG) + SearchVector(
+            *text_fields, weight="B", config=SEARCH_CONFIG
+        )
+    return GeneratedField(
+        expression=OnPostgresOnly(vector, output_field=SearchVectorField()),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+        null=True,
+    )

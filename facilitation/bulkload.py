@@ -84,7 +84,7 @@ class Table:
     def __init__(self, writer: "Writer", model: type[models.Model], columns: list[str]):
         self.writer = writer
         self.model = model
-        # Generated columns are the database's to fill.
+        # Generated columns (search vectors) are the database's to fill, on COPY too.
         fields = {
             field.attname: field for field in model._meta.concrete_fields if not field.generated
         }

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from copplatform.db import TimeStampedModel
+from copplatform.db import TimeStampedModel, search_vector_field
 
 
 class GlossaryTerm(TimeStampedModel):
@@ -33,6 +33,8 @@ class GlossaryTerm(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # For knowledge/search.py; GIN-indexed on PostgreSQL (migration 0006).
+    search_vector = search_vector_field("term", ("definition",))
 
     class Meta:
         verbose_name = _("glossary term")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from copplatform.db import TimeStampedModel
+from copplatform.db import TimeStampedModel, search_vector_field
 
 from .files import knowledge_upload_to
 
@@ -97,8 +97,19 @@ class KnowledgeItem(TimeStampedModel):
         related_name="knowledge_items",
         verbose_name=_("from the discussion"),
     )
+    # For knowledge/search.py; GIN-indexed on PostgreSQL (migration 0006).
+    search_vector = search_vector_field(
+        "title", ("summary", "body", "problem", "context", "solution")
+    )
     history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "view_count", "download_count"]
+        # The search vector is the database's, computed from the text kept here.
+        excluded_fields=[
+            "created_at",
+            "updated_at",
+            "view_count",
+            "download_count",
+            "search_vector",
+        ]
     )
 
     TEXT_FIELDS = ("title", "summary", "body", "problem", "context", "solution", "url")

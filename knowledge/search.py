@@ -3,21 +3,26 @@
 The search is a list of SOURCES. Each one knows which rows of one model the viewer
 may see (it asks membership.permissions, never decides itself), which fields hold
 its text, and how to turn a row into a SearchHit. The engine asks every source
-that applies for its matching rows, counts them up to a bound (EXACT_RANK_LIMIT + 1:
+that applies for its matching rows, counts them up to a bound (COUNT_LIMIT + 1:
 "more than N" past it), merges the best of each by rank and date, and builds hits
 only for the page shown: a constant number of queries however many rows match
 (count, candidates and page rows: three per source). Pages link to the next one
 (one candidate more than a page shows) and the previous one, never to a last page.
 
 Two ways to match, chosen by the database in use:
-- PostgreSQL: a weighted SearchVector (title A, text B) matched with a websearch
-  SearchQuery ("quoted phrases", or, -not) and ranked by SearchRank; a reply that
-  matches on its own vector also finds its thread, ranked below title and text hits;
-  SearchHeadline snippets keep only the highlight markup we ask for. GIN indexes on
-  exactly these expressions (knowledge migration 0002) keep it fast.
-- SQLite (the default for `make run`): every word must appear (icontains) in the
-  title, the text or a reply; a title hit scores 2, a text hit 1, so title hits
-  rank first; the snippet is plain text around the first hit with <mark>s.
+- PostgreSQL: every searchable row stores its weighted vector (title A, text B; a
+  reply's text unweighted) in a `search_vector` column the database generates on
+  every INSERT and UPDATE (copplatform.db.search_vector_field: bulk loads and
+  queryset .update() keep it right), GIN-indexed (knowledge migration 0006). A
+  websearch SearchQuery ("quoted phrases", or, -not) matches it from the index, and
+  SearchRank ranks every visible match exactly from the stored vector (nothing is
+  rebuilt from the text); a reply that matches on its own vector also finds its
+  thread, ranked below title and text hits. SearchHeadline snippets, for the page's
+  rows only, keep only the highlight markup we ask for.
+- SQLite (the default for `make run`; the column is NULL there): every word must
+  appear (icontains) in the title, the text or a reply; a title hit scores 2, a text
+  hit 1, so title hits rank first; the snippet is plain text around the first hit
+  with <mark>s.
 
 Filters: community (one the viewer may read) and kind apply to every source; topic
 and learning-cycle stage belong to knowledge items, so a source that does not
@@ -35,7 +40,7 @@ from datetime import datetime
 from functools import cached_property
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, models
 from django.db.models import (
     Case,
@@ -50,12 +55,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, Greatest
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Post, Thread
+from copplatform.db import SEARCH_CONFIG
 from copplatform.markdown import plain_excerpt
 from membership import permissions
 
@@ -63,26 +69,18 @@ from .glossary_models import GlossaryTerm
 from .models import KnowledgeItem
 
 MAX_QUERY_LENGTH = 200
-# SearchRank must rebuild each row's vector (so a search's cost on PostgreSQL would grow
-# with its matches): it ranks at most this many matches of a source. Up to it, every
-# match is ranked; beyond it, a pool of this many (title hits first, then the newest,
-# from the title index alone) is ranked, and the other matches follow, newest first.
-EXACT_RANK_LIMIT = 100
-# The least rank of a pooled match, above the 0 of the matches outside the pool.
-POOL_MIN_RANK = 1e-9
+# Matches are counted up to this many a source (one more says "more than N"): an exact
+# count would read every match, its cost growing with the platform.
+COUNT_LIMIT = 100
 SNIPPET_CHARS = 220
-POSTGRES_CONFIG = "english"
+POSTGRES_CONFIG = SEARCH_CONFIG
+# Every searchable row's stored vector (copplatform.db.search_vector_field).
+VECTOR_FIELD = "search_vector"
 # Highlight markers PostgreSQL puts around matches; control characters that members
 # cannot usefully type, so nothing they write is ever mistaken for our markup.
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _WEBSEARCH_WORDS = {"or"}
-
-
-def postgres_vector(title_field: str, text_fields: Sequence[str]) -> SearchVector:
-    return SearchVector(title_field, weight="A", config=POSTGRES_CONFIG) + SearchVector(
-        *text_fields, weight="B", config=POSTGRES_CONFIG
-    )
 
 
 def uses_postgres() -> bool:
@@ -246,15 +244,11 @@ class ModelSource:
         query: ParsedQuery,
         filters: SearchFilters,
         *,
-        exact_rank: bool = True,
         readable: QuerySet | None = None,
         ranked: bool = True,
-        pool_only: bool = False,
     ) -> QuerySet:
         """`readable`: the rows `self.readable(user)` gives, when the caller has them
         already (some resolve the user's communities with a query of their own).
-        `exact_rank` False (PostgreSQL): SearchRank ranks only a pool of the matches;
-        with `pool_only`, only the pool's rows (the best EXACT_RANK_LIMIT) are returned.
         `ranked` False: the matching rows only, without search_rank (for counting)."""
         rows = self.readable(user) if readable is None else readable
         if filters.community is not None:
@@ -263,9 +257,7 @@ class ModelSource:
             rows = self.narrow(rows, filters)
         rows = rows.annotate(search_date=F(self.date_field))
         if uses_postgres():
-            return self._postgres_matches(
-                rows, query, exact_rank=exact_rank, ranked=ranked, pool_only=pool_only
-            )
+            return self._postgres_matches(rows, query, ranked=ranked)
         return self._sqlite_matches(rows, query, ranked=ranked)
 
     def _related_text(self):
@@ -279,72 +271,37 @@ class ModelSource:
             .values("text")[:1]
         )
 
-    def search_vector(self) -> SearchVector:
-        """The weighted vector of a row's own text. A GIN index on exactly this
-        expression (see README) lets PostgreSQL find matches without reading every row."""
-        return postgres_vector(self.title_field, self.text_fields)
-
-    def _postgres_matches(
-        self, rows: QuerySet, query: ParsedQuery, *, exact_rank, ranked=True, pool_only=False
-    ) -> QuerySet:
+    def _postgres_matches(self, rows: QuerySet, query: ParsedQuery, *, ranked=True) -> QuerySet:
         search_query = SearchQuery(query.text, search_type="websearch", config=POSTGRES_CONFIG)
-        # Ids of matching rows, each branch answered from its GIN index; the rows the
-        # viewer may see are then narrowed to them (an OR across the two tables would
-        # make PostgreSQL read every row instead). A reply with the words finds its
-        # thread, ranked below title and text hits.
-        related = self.related
-        own_text = (
-            self.model.objects.alias(search_vector=self.search_vector())
-            .filter(search_vector=search_query)
-            .values("pk")
-        )
-        if self.related is not None:
-            matching = own_text.union(
-                related.rows()
-                .alias(related_vector=SearchVector(related.text_field, config=POSTGRES_CONFIG))
-                .filter(related_vector=search_query)
-                .values(related.parent_field)
-            )
+        if self.related is None:
+            # The row's own stored vector, answered from its GIN index.
+            rows = rows.filter(**{VECTOR_FIELD: search_query})
         else:
-            matching = own_text
-        # "pk = ANY(ARRAY(ids))": PostgreSQL fetches the matches by primary key; with
-        # "pk IN (ids)" it hash-joined them to a scan of the whole table.
-        rows = rows.filter(AnyOf(F("pk"), Subquery(matching)))
+            # A reply with the words finds its thread, ranked below title and text hits.
+            # The ids of the matching rows, each branch answered from the GIN index on
+            # its stored vector; the rows the viewer may see are then narrowed to them
+            # (an OR with an EXISTS over the replies would read every row instead).
+            # "pk = ANY(ARRAY(ids))": PostgreSQL fetches the matches by primary key;
+            # with "pk IN (ids)" it hash-joined them to a scan of the whole table. A
+            # filter on the thread's own vector OR-ed with the replies' ids reads fewer
+            # pages, but at M the planner then ranks the matches in a parallel worker
+            # whose start costs more than it saves (bench/README.md).
+            related = self.related
+            matching = (
+                self.model.objects.filter(**{VECTOR_FIELD: search_query})
+                .values("pk")
+                .union(
+                    related.rows()
+                    .filter(**{VECTOR_FIELD: search_query})
+                    .values(related.parent_field)
+                )
+            )
+            rows = rows.filter(AnyOf(F("pk"), Subquery(matching)))
         if not ranked:
             return rows
-        rank = SearchRank(self.search_vector(), search_query)
-        if exact_rank:
-            return rows.annotate(search_rank=rank)
-        # Too many matches to rebuild every vector: SearchRank ranks a pool of them, the
-        # title hits first and then the newest (found from the title index alone); the
-        # rest follow the pool, newest first. The pool does not depend on the page, so
-        # pages neither repeat nor skip a row. A pool row ranks above every other (a
-        # thread found by a reply alone has rank 0), so the pool is the best rows.
-        in_title = (
-            self.model.objects.alias(
-                title_vector=SearchVector(self.title_field, config=POSTGRES_CONFIG)
-            )
-            .filter(title_vector=search_query)
-            .values("pk")
-        )
-        pool = (
-            rows.alias(in_title=Case(When(pk__in=in_title, then=Value(1)), default=Value(0)))
-            .order_by("-in_title", "-search_date", "-pk")
-            .values("pk")[:EXACT_RANK_LIMIT]
-        )
-        in_pool = AnyOf(F("pk"), Subquery(pool))
-        pool_rank = Greatest(rank, Value(POOL_MIN_RANK), output_field=FloatField())
-        if pool_only:
-            # A page within the pool reads its rows by primary key, not every match again.
-            return (
-                self.model.objects.filter(in_pool)
-                .annotate(search_date=F(self.date_field))
-                .annotate(search_rank=pool_rank)
-            )
-        pooled_rank = Case(
-            When(in_pool, then=pool_rank), default=Value(0.0), output_field=FloatField()
-        )
-        return rows.annotate(search_rank=pooled_rank)
+        # The vector is stored, so ranking every match reads it rather than rebuilding
+        # it from the text: cheap enough that every match is ranked exactly.
+        return rows.annotate(search_rank=SearchRank(F(VECTOR_FIELD), search_query))
 
     def _contains(self, word: str) -> Q:
         found = Q(**{f"{self.title_field}__icontains": word})
@@ -630,9 +587,8 @@ class SearchResults:
     @cached_property
     def _counts(self) -> dict[str, int]:
         # Counted over the visible rows only, so the total never hints at hidden ones,
-        # and only up to EXACT_RANK_LIMIT + 1 a source: an exact count would read every
-        # match (its cost growing with the platform), and one more row than the limit
-        # is all the ranking needs to know.
+        # and only up to COUNT_LIMIT + 1 a source: one more row than the limit is all
+        # "more than N" needs to know.
         if self.query.is_blank:
             return {}
         return {
@@ -644,7 +600,7 @@ class SearchResults:
                 ranked=False,
             )
             .order_by()
-            .values("pk")[: EXACT_RANK_LIMIT + 1]
+            .values("pk")[: COUNT_LIMIT + 1]
             .count()
             for source in self.sources
             if source.applies(self.filters)
@@ -654,8 +610,8 @@ class SearchResults:
     def total(self) -> ResultTotal:
         counts = self._counts.values()
         return ResultTotal(
-            number=sum(min(count, EXACT_RANK_LIMIT) for count in counts),
-            exact=all(count <= EXACT_RANK_LIMIT for count in counts),
+            number=sum(min(count, COUNT_LIMIT) for count in counts),
+            exact=all(count <= COUNT_LIMIT for count in counts),
         )
 
     def count(self) -> int:
@@ -667,15 +623,8 @@ class SearchResults:
         found = [source for source in self.sources if self._counts.get(source.kind)]
         candidates = []
         for source in found:
-            exact = self._counts[source.kind] <= EXACT_RANK_LIMIT
             rows = source.matches(
-                self.user,
-                self.query,
-                self.filters,
-                exact_rank=exact,
-                readable=self._readable(source),
-                # The best EXACT_RANK_LIMIT rows are the pool: pages within it read no more.
-                pool_only=not exact and stop <= EXACT_RANK_LIMIT,
+                self.user, self.query, self.filters, readable=self._readable(source)
             )
             best = rows.order_by("-search_rank", "-search_date", "-pk").values_list(
                 "pk", "search_rank", "search_date"

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from copplatform.db import TimeStampedModel
+from copplatform.db import TimeStampedModel, search_vector_field
 
 
 class WorkingGroup(TimeStampedModel):
@@ -89,6 +89,8 @@ class Thread(TimeStampedModel):
     )
     reply_count = models.PositiveIntegerField(default=0)
     last_activity_at = models.DateTimeField(default=timezone.now)
+    # For knowledge/search.py; GIN-indexed on PostgreSQL (knowledge migration 0006).
+    search_vector = search_vector_field("title", ("body",))
 
     class Meta:
         verbose_name = _("thread")
@@ -121,6 +123,8 @@ class Post(TimeStampedModel):
     is_hidden = models.BooleanField(_("hidden"), default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # A reply that matches finds its thread (knowledge/search.py).
+    search_vector = search_vector_field(None, ("body",))
 
     class Meta:
         verbose_name = _("reply")

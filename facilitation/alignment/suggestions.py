@@ -8,7 +8,7 @@ words (title hits above text hits) rank higher: a title is a few words, and "sim
 should not need all of them.
 
 The sources and the database paths are knowledge/search.py's: on PostgreSQL the same
-weighted vector (so its GIN indexes serve) ranked by SearchRank; on SQLite word
+stored, weighted vector (its GIN index serves) ranked by SearchRank; on SQLite word
 matching with title hits scoring 2 and text hits 1. Three queries, whatever matches.
 """
 
@@ -26,6 +26,7 @@ from knowledge.search import (
     ITEM_SOURCE,
     POSTGRES_CONFIG,
     THREAD_SOURCE,
+    VECTOR_FIELD,
     ModelSource,
     parse_query,
     uses_postgres,
@@ -119,13 +120,10 @@ def _ranked(source: ModelSource, rows: QuerySet, words: list[str]) -> QuerySet:
             or_,
             [SearchQuery(f"{word}:*", search_type="raw", config=POSTGRES_CONFIG) for word in words],
         )
-        matching = (
-            source.model.objects.alias(search_vector=source.search_vector())
-            .filter(search_vector=query)
-            .values("pk")
-        )
+        # The stored vector, GIN-indexed: neither matching nor ranking rebuilds it.
+        matching = source.model.objects.filter(**{VECTOR_FIELD: query}).values("pk")
         return rows.filter(pk__in=matching).annotate(
-            suggest_rank=SearchRank(source.search_vector(), query)
+            suggest_rank=SearchRank(F(VECTOR_FIELD), query)
         )
     any_word, score = Q(), Value(0.0)
     for word in words:

@@ -173,8 +173,8 @@ def test_a_title_hit_ranks_above_a_body_hit(client, community):
 
 
 def test_with_many_matches_title_hits_still_come_first(client, community, monkeypatch):
-    # Past the limit PostgreSQL ranks from the title index alone.
-    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 1)
+    # Past the count's bound every match is still ranked.
+    monkeypatch.setattr(search, "COUNT_LIMIT", 1)
     ThreadFactory(community=community, title="Weekly notes", body="About naloxone kits.")
     ThreadFactory(
         community=community,
@@ -421,12 +421,12 @@ def test_results_are_paged_without_repeats_or_gaps(client, community):
     assert 'rel="next"' in first.content.decode()
 
 
-def test_past_the_rank_limit_pages_neither_repeat_nor_skip_and_title_hits_lead(
+def test_past_the_count_limit_pages_neither_repeat_nor_skip_and_title_hits_lead(
     client, community, monkeypatch
 ):
-    # Past the limit SearchRank ranks only a pool (title hits first, then the newest)
-    # and the rest follow newest first: the order does not depend on the page asked.
-    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 3)
+    # Past the count's bound every match is still ranked: the order does not depend
+    # on the page asked.
+    monkeypatch.setattr(search, "COUNT_LIMIT", 3)
     now = timezone.now()
     for n in range(20):
         ThreadFactory(
@@ -450,15 +450,15 @@ def test_past_the_rank_limit_pages_neither_repeat_nor_skip_and_title_hits_lead(
     assert len(titles_1) == 20
     assert len(titles_2) == 4
     assert len(set(titles_1) | set(titles_2)) == 24
-    # The three title hits in the pool come before every newer text-only hit.
+    # The title hits come before every newer text-only hit.
     assert all(title.startswith("Ibis survey") for title in titles_1[:3])
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_past_the_rank_limit_the_number_of_queries_stays_the_same(
+def test_past_the_count_limit_the_number_of_queries_stays_the_same(
     client, community, django_assert_max_num_queries, monkeypatch, rows
 ):
-    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 2)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 2)
     _make_rows(community, rows)
     member = MembershipFactory(community=community).user
     client.force_login(member)
@@ -510,9 +510,9 @@ def _heading(response) -> str:
 def test_the_heading_counts_exactly_up_to_the_bound_and_says_more_than_past_it(
     client, community, monkeypatch
 ):
-    # The count stops at EXACT_RANK_LIMIT + 1 a source: its cost no longer grows with
+    # The count stops at COUNT_LIMIT + 1 a source: its cost no longer grows with
     # the matches, and the heading says so.
-    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 3)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 3)
     for n in range(3):
         ThreadFactory(community=community, title=f"Plover {n}")
 
@@ -534,9 +534,9 @@ def test_the_heading_counts_exactly_up_to_the_bound_and_says_more_than_past_it(
 
 @pytest.mark.parametrize("limit", [3, 25])
 def test_past_the_bound_next_links_walk_every_match_once(client, community, monkeypatch, limit):
-    # 25: the first page comes from the ranked pool alone (PostgreSQL), the next ones
-    # from every match; the order must not change between them.
-    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", limit)
+    # 25: the first page is within the count's bound, the next ones past it; the
+    # order must not change between them.
+    monkeypatch.setattr(search, "COUNT_LIMIT", limit)
     now = timezone.now()
     for n in range(41):
         ThreadFactory(
@@ -593,7 +593,7 @@ def test_the_number_of_queries_is_the_same_for_one_match_and_many(client, commun
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 5)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 5)
     client.force_login(MembershipFactory(community=community).user)
     ThreadFactory(community=community, title="Dunlin 0")
     GlossaryTermFactory(term="Dunlin", definition="A wader.")
