@@ -88,3 +88,13 @@ def search_vector_field(title_field: str | None, text_fields: tuple[str, ...]) -
         db_persist=True,
         null=True,
     )
+
+
+class WithoutSearchVector(models.Manager):
+    """Rows without their stored search vector: only search reads it (through
+    expressions, which deferring does not affect), and every other page would fetch
+    a few hundred bytes per row, often TOASTed, for nothing. Related managers follow
+    the default manager; select_related does not, so defer it there if it matters."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from copplatform.db import TimeStampedModel, search_vector_field
+from copplatform.db import TimeStampedModel, WithoutSearchVector, search_vector_field
 
 
 class GlossaryTerm(TimeStampedModel):
@@ -35,6 +35,8 @@ class GlossaryTerm(TimeStampedModel):
     )
     # For knowledge/search.py; GIN-indexed on PostgreSQL (migration 0006).
     search_vector = search_vector_field("term", ("definition",))
+
+    objects = WithoutSearchVector()
 
     class Meta:
         verbose_name = _("glossary term")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from copplatform.db import TimeStampedModel, search_vector_field
+from copplatform.db import TimeStampedModel, WithoutSearchVector, search_vector_field
 
 from .files import knowledge_upload_to
 
@@ -101,6 +101,8 @@ class KnowledgeItem(TimeStampedModel):
     search_vector = search_vector_field(
         "title", ("summary", "body", "problem", "context", "solution")
     )
+
+    objects = WithoutSearchVector()
     history = HistoricalRecords(
         # The search vector is the database's, computed from the text kept here.
         excluded_fields=[

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from copplatform.db import TimeStampedModel, search_vector_field
+from copplatform.db import TimeStampedModel, WithoutSearchVector, search_vector_field
 
 
 class WorkingGroup(TimeStampedModel):
@@ -92,6 +92,8 @@ class Thread(TimeStampedModel):
     # For knowledge/search.py; GIN-indexed on PostgreSQL (knowledge migration 0006).
     search_vector = search_vector_field("title", ("body",))
 
+    objects = WithoutSearchVector()
+
     class Meta:
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
@@ -125,6 +127,8 @@ class Post(TimeStampedModel):
     edited_at = models.DateTimeField(null=True, blank=True)
     # A reply that matches finds its thread (knowledge/search.py).
     search_vector = search_vector_field(None, ("body",))
+
+    objects = WithoutSearchVector()
 
     class Meta:
         verbose_name = _("reply")
