@@ -8,20 +8,32 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+
+WSGI = "import copplatform.wsgi  # what gunicorn imports in each worker"
+# What a Celery prefork pool process receives once forked.
+CELERY = """
+import django; django.setup()
+from celery.signals import worker_process_init
+import copplatform.celery
+worker_process_init.send(sender=None)
+"""
 
 PROBE = """
 import gc, json, os, sys
 sys.path.insert(0, os.getcwd())
 before = gc.get_threshold()
-import copplatform.wsgi  # what gunicorn imports in each worker
+{start}
 print(json.dumps({"frozen": gc.get_freeze_count(), "threshold": gc.get_threshold(),
                   "before": before,
                   "views_loaded": "communities.views" in sys.modules}))
 """
 
 
-def test_a_wsgi_worker_freezes_its_start_up_objects_and_collects_less_often(tmp_path):
+@pytest.mark.parametrize("start", [WSGI, CELERY], ids=["wsgi", "celery"])
+def test_a_serving_process_freezes_its_start_up_objects_and_collects_less_often(tmp_path, start):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "copplatform.settings.base",
@@ -29,7 +41,7 @@ def test_a_wsgi_worker_freezes_its_start_up_objects_and_collects_less_often(tmp_
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", PROBE.replace("{start}", start)],
         cwd=ROOT,
         env=env,
         capture_output=True,
