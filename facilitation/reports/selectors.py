@@ -181,7 +181,7 @@ def _month_key(value) -> date:
     return value.replace(day=1)
 
 
-def _scope(filters: ReportFilters):
+def report_scope(filters: ReportFilters):
     communities = Community.objects.filter(status=Community.Status.ACTIVE)
     if filters.priority_id:
         communities = communities.filter(priorities=filters.priority_id)
@@ -210,7 +210,7 @@ def leader_report(
     months, every community in scope); otherwise they are counted now. `people` (the
     PlatformSnapshot of PEOPLE) answers the people by stakeholder type when no filter
     narrows the communities and the period ends after it was computed."""
-    scope = _scope(filters)
+    scope = report_scope(filters)
     scope_ids = set(scope.values_list("pk", flat=True).order_by().distinct())
     starts, ends = filters.starts, filters.ends
     held_until = min(ends, timezone.now())
@@ -261,8 +261,10 @@ def leader_report(
     else:
         report.stakeholders = people_by_stakeholder(sets["members"])
     report.items_by_kind = dict.fromkeys(KnowledgeItem.Kind.values, 0)
+    kept_counts = None
     if period is not None and not filters.narrows_communities and period.covers(filters, scope_ids):
         _apply_totals(report, period, key)
+        kept_counts = period.counts
     else:
         if callable(snapshots):
             snapshots = snapshots(scope_ids)
@@ -272,17 +274,9 @@ def leader_report(
         else:
             _activity_live(report, sets, key)
 
-    # Knowledge crossing between communities.
-    report.brokerage_by_kind = dict.fromkeys(BrokerageEvent.Kind.values, 0)
-    brokerage = BrokerageEvent.objects.filter(
-        Q(target_community_id__in=scope) | Q(source_community_id__in=scope),
-        created_at__gte=starts,
-        created_at__lt=ends,
-    )
-    for row in brokerage.values("kind").annotate(n=Count("pk")).order_by():
-        report.brokerage_by_kind[row["kind"]] = row["n"]
-
-    # Value stories: confirmed ones counted everywhere, told only where readable.
+    # Brokerage, value stories and facilitators' work: kept with the unfiltered
+    # report's totals (counted when they were), else counted now; which stories the
+    # viewer may read is always asked now.
     stories = ValueStory.objects.filter(
         community_id__in=scope,
         status=ValueStory.Status.CONFIRMED,
@@ -290,15 +284,16 @@ def leader_report(
         created_at__lt=ends,
     )
     readable_ids = permissions.value_stories_readable_by(user).values("pk")
-    report.stories_by_type = dict.fromkeys(ValueStory.ValueType.values, 0)
-    for row in (
-        stories.values("value_type")
-        .annotate(n=Count("pk"), readable=Count("pk", filter=Q(pk__in=readable_ids)))
-        .order_by()
-    ):
-        report.stories_by_type[row["value_type"]] = row["n"]
-        report.readable_story_count += row["readable"]
     readable = stories.filter(pk__in=readable_ids)
+    counts = kept_counts
+    if counts is not None:
+        report.readable_story_count = readable.count()
+    else:
+        counts = period_counts(scope, filters, readable_ids=readable_ids)
+        report.readable_story_count = counts.pop("readable")
+        if report.summed is not None:
+            report.summed.counts = counts
+    _apply_counts(report, counts, key)
     report.readable_stories = list(
         readable.select_related("community")
         .only(
@@ -312,9 +307,43 @@ def leader_report(
         )
         .order_by("-created_at", "-pk")[:STORY_LIMIT]
     )
+    return report
 
-    # Facilitators' work. Entries tied to no community count only in the unfiltered
-    # report (they belong to no priority, topic or community).
+
+def period_counts(scope, filters: ReportFilters, *, readable_ids=None) -> dict:
+    """What the report counts beyond the snapshots' columns, in the communities of
+    `scope` over the filters' period, for everyone (who may be named is applied on
+    reading): brokerage by kind, confirmed value stories by type and facilitators'
+    work as [kind, community id, entries, minutes] rows. Work tied to no community
+    counts only when no filter narrows the communities (it belongs to no priority,
+    topic or community). With `readable_ids`, also "readable": how many of those
+    stories are among them, in the same query. Three queries."""
+    starts, ends = filters.starts, filters.ends
+    brokerage = dict.fromkeys(BrokerageEvent.Kind.values, 0)
+    for kind, n in (
+        BrokerageEvent.objects.filter(
+            Q(target_community_id__in=scope) | Q(source_community_id__in=scope),
+            created_at__gte=starts,
+            created_at__lt=ends,
+        )
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("kind", "n")
+    ):
+        brokerage[kind] = n
+    stories = ValueStory.objects.filter(
+        community_id__in=scope,
+        status=ValueStory.Status.CONFIRMED,
+        created_at__gte=starts,
+        created_at__lt=ends,
+    )
+    by_type = dict.fromkeys(ValueStory.ValueType.values, 0)
+    readable = 0
+    extra = {} if readable_ids is None else {"readable": Count("pk", filter=Q(pk__in=readable_ids))}
+    for row in stories.values("value_type").annotate(n=Count("pk"), **extra).order_by():
+        by_type[row["value_type"]] = row["n"]
+        readable += row.get("readable", 0)
     work = WorkLogEntry.objects.filter(
         occurred_on__gte=filters.date_from, occurred_on__lte=filters.date_to
     )
@@ -322,21 +351,35 @@ def leader_report(
         work = work.filter(community_id__in=scope)
     else:
         work = work.filter(Q(community_id__in=scope) | Q(community=None))
-    report.work_by_kind = {kind: (0, 0) for kind in WorkLogEntry.Kind.values}
-    by_community = defaultdict(lambda: [0, 0])
-    for kind, community_id, entries, minutes in (
-        work.values("kind", "community_id")
+    rows = [
+        list(row)
+        for row in work.values("kind", "community_id")
         .annotate(entries=Count("pk"), minutes=Sum("minutes"))
         .order_by()
         .values_list("kind", "community_id", "entries", "minutes")
-    ):
+    ]
+    counts = {"brokerage": brokerage, "stories": by_type, "work": rows}
+    if readable_ids is not None:
+        counts["readable"] = readable
+    return counts
+
+
+def _apply_counts(report: Report, counts: dict, key) -> None:
+    """period_counts as the viewer may see them: work of the communities they may not
+    name on the pooled line."""
+    report.brokerage_by_kind = dict.fromkeys(BrokerageEvent.Kind.values, 0)
+    report.brokerage_by_kind.update(counts["brokerage"])
+    report.stories_by_type = dict.fromkeys(ValueStory.ValueType.values, 0)
+    report.stories_by_type.update(counts["stories"])
+    report.work_by_kind = {kind: (0, 0) for kind in WorkLogEntry.Kind.values}
+    by_community = defaultdict(lambda: [0, 0])
+    for kind, community_id, entries, minutes in counts["work"]:
         kind_entries, kind_minutes = report.work_by_kind[kind]
         report.work_by_kind[kind] = (kind_entries + entries, kind_minutes + minutes)
         line = None if community_id is None else key(community_id)
         by_community[line][0] += entries
         by_community[line][1] += minutes
     report.work_by_community = {line: tuple(values) for line, values in by_community.items()}
-    return report
 
 
 def people_by_stakeholder(members) -> dict:
@@ -353,13 +396,15 @@ def people_by_stakeholder(members) -> dict:
 def unfiltered_scope_ids() -> set[int]:
     """The communities the unfiltered report covers (every active one)."""
     today = timezone.localdate()
-    return set(_scope(ReportFilters(date_from=today, date_to=today)).values_list("pk", flat=True))
+    return set(
+        report_scope(ReportFilters(date_from=today, date_to=today)).values_list("pk", flat=True)
+    )
 
 
 def platform_people(*, now: datetime) -> dict:
     """For the platform snapshot: people by stakeholder type in every active
     community, members who had joined by `now` (what the unfiltered report counts)."""
-    scope = _scope(ReportFilters(date_from=now.date(), date_to=now.date()))
+    scope = report_scope(ReportFilters(date_from=now.date(), date_to=now.date()))
     return people_by_stakeholder(activity_querysets(scope, ends=now, held_until=now)["members"])
 
 
@@ -564,6 +609,9 @@ class PeriodTotals:
     items_by_kind: dict[str, int]
     as_of: datetime | None  # the oldest snapshot summed
     latest: datetime | None  # the newest snapshot summed
+    # period_counts over the same communities and months, counted when these totals
+    # were kept (None: count them with the report).
+    counts: dict | None = None
 
     def to_json(self) -> dict:
         moments = {
@@ -576,6 +624,7 @@ class PeriodTotals:
             "lines": {str(pk): line for pk, line in self.lines.items()},
             "series": self.series,
             "items_by_kind": self.items_by_kind,
+            "counts": self.counts,
             **moments,
         }
 
@@ -591,6 +640,7 @@ class PeriodTotals:
             lines={int(pk): line for pk, line in data["lines"].items()},
             series=data["series"],
             items_by_kind=data["items_by_kind"],
+            counts=data.get("counts"),
             **moments,
         )
 

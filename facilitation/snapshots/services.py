@@ -19,10 +19,13 @@ from facilitation.models import CommunitySnapshot, PlatformSnapshot, RiskThresho
 from facilitation.reports.forms import default_range
 from facilitation.reports.selectors import (
     PeriodTotals,
+    ReportFilters,
     monthly_activity,
     months_between,
+    period_counts,
     period_totals,
     platform_people,
+    report_scope,
     unfiltered_scope_ids,
 )
 
@@ -152,10 +155,12 @@ def report_period_keep(totals: PeriodTotals) -> None:
 
 def report_period_refresh() -> PeriodTotals:
     """Sum the community snapshots over the unfiltered report's default months (the
-    last twelve) and keep the result."""
+    last twelve), count its brokerage, value stories and work, and keep the result."""
     first, last = default_range()
     ids = unfiltered_scope_ids()
     totals = period_totals(report_snapshots(ids), months_between(first, last), ids)
+    filters = ReportFilters(date_from=first, date_to=last)
+    totals.counts = period_counts(report_scope(filters), filters)
     report_period_keep(totals)
     return totals
 

@@ -12,7 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.models import Community
-from facilitation.models import CommunitySnapshot, PlatformSnapshot, StrategicPriority
+from facilitation.models import (
+    BrokerageEvent,
+    CommunitySnapshot,
+    PlatformSnapshot,
+    StrategicPriority,
+)
 from facilitation.reports import selectors as report_selectors
 from facilitation.reports.forms import default_range
 from facilitation.snapshots.services import report_platform, report_snapshots, snapshots_refresh
@@ -20,7 +25,7 @@ from facilitation.tasks import refresh_all_snapshots
 
 from ...factories import CommunityFactory
 from ..dashboard.worlds import NOW
-from ..reports.helpers import add_members, add_thread, full_community
+from ..reports.helpers import add_members, add_story, add_thread, add_work, full_community
 
 pytestmark = pytest.mark.django_db
 REPORT = reverse("reports:report")
@@ -52,7 +57,12 @@ def _report(user, filters, **sources):
     return report_selectors.leader_report(user=user, filters=filters, options=options, **sources)
 
 
-def test_the_kept_totals_give_the_figures_the_live_count_gives(frozen, leader, three):
+def test_the_kept_totals_give_the_figures_the_live_count_gives(frozen, leader, facilitator, three):
+    BrokerageEvent.objects.create(
+        kind=BrokerageEvent.Kind.SHARE, source_community=three[0], target_community=three[2]
+    )
+    add_work(facilitator, None, minutes=25, kind="other")
+    add_story(three[2], title="Told where the leader may not read", value_type="realised")
     refresh_all_snapshots()
     _people, period = report_platform()
     assert period is not None
@@ -64,6 +74,12 @@ def test_the_kept_totals_give_the_figures_the_live_count_gives(frozen, leader, t
     kept.as_of = None
     assert kept == live
     assert sum(live.monthly["replies"]) > 0 and live.levels and live.activity
+    # Counted when the row was kept; who may read which story is asked now.
+    assert period.counts is not None
+    assert sum(kept.brokerage_by_kind.values()) == 1
+    assert kept.work_by_community[None] == (1, 25)
+    # Four confirmed stories; the leader may read the public community's only.
+    assert sum(kept.stories_by_type.values()) == 4 and kept.readable_story_count == 1
     # The hidden community the leader may not name is pooled, as when counted live.
     assert report_selectors.HIDDEN_POOL in kept.levels
 
@@ -103,7 +119,9 @@ def test_the_unfiltered_report_reads_one_row_however_many_communities(client, le
     client.force_login(leader)
     queries, snapshot_reads = _page_reads(client)
     assert snapshot_reads == 0
-    assert queries == 15
+    # Brokerage, value stories by type and work come with the row too: only which
+    # stories the leader may read is asked (a count and the latest ones).
+    assert queries == 13
 
 
 def test_a_newer_community_snapshot_makes_the_report_sum_again_and_keep_it(client, leader, three):
@@ -161,3 +179,35 @@ def test_a_row_the_report_cannot_read_is_summed_again_and_replaced(client, leade
     assert snapshot_reads == 1
     kept = PlatformSnapshot.objects.get(key=PlatformSnapshot.PERIOD)
     assert sorted(kept.data["community_ids"]) == sorted(report_selectors.unfiltered_scope_ids())
+
+
+def test_the_kept_counts_are_those_of_the_last_refresh_until_the_next(
+    client, leader, facilitator, three
+):
+    refresh_all_snapshots()
+    client.force_login(leader)
+    first = client.get(REPORT).context["report"]
+    add_work(facilitator, three[0], minutes=40)
+    # Kept figures are as of the row (the page says when); the hourly refresh counts
+    # the new entry.
+    assert client.get(REPORT).context["report"].work_by_kind == first.work_by_kind
+    refresh_all_snapshots()
+    entries, minutes = client.get(REPORT).context["report"].work_by_kind["meeting"]
+    assert (entries, minutes) == (
+        first.work_by_kind["meeting"][0] + 1,
+        first.work_by_kind["meeting"][1] + 40,
+    )
+
+
+def test_a_kept_row_without_counts_has_them_counted_with_the_report(client, leader, three):
+    refresh_all_snapshots()
+    kept = PlatformSnapshot.objects.get(key=PlatformSnapshot.PERIOD)
+    counted = kept.data.pop("counts")
+    assert counted is not None
+    kept.save()
+    client.force_login(leader)
+    queries, snapshot_reads = _page_reads(client)
+    # Read from the row, the three counts asked now (as before they were kept).
+    assert snapshot_reads == 0 and queries == 15
+    report = client.get(REPORT).context["report"]
+    assert sum(report.stories_by_type.values()) == sum(counted["stories"].values())
