@@ -277,12 +277,7 @@ def leader_report(
     # Brokerage, value stories and facilitators' work: kept with the unfiltered
     # report's totals (counted when they were), else counted now; which stories the
     # viewer may read is always asked now.
-    stories = ValueStory.objects.filter(
-        community_id__in=scope,
-        status=ValueStory.Status.CONFIRMED,
-        created_at__gte=starts,
-        created_at__lt=ends,
-    )
+    stories = _confirmed_stories(scope, filters)
     readable_ids = permissions.value_stories_readable_by(user).values("pk")
     readable = stories.filter(pk__in=readable_ids)
     counts = kept_counts
@@ -310,6 +305,16 @@ def leader_report(
     return report
 
 
+def _confirmed_stories(scope, filters: ReportFilters):
+    """The confirmed value stories told in the communities of `scope` in the period."""
+    return ValueStory.objects.filter(
+        community_id__in=scope,
+        status=ValueStory.Status.CONFIRMED,
+        created_at__gte=filters.starts,
+        created_at__lt=filters.ends,
+    )
+
+
 def period_counts(scope, filters: ReportFilters, *, readable_ids=None) -> dict:
     """What the report counts beyond the snapshots' columns, in the communities of
     `scope` over the filters' period, for everyone (who may be named is applied on
@@ -332,12 +337,7 @@ def period_counts(scope, filters: ReportFilters, *, readable_ids=None) -> dict:
         .values_list("kind", "n")
     ):
         brokerage[kind] = n
-    stories = ValueStory.objects.filter(
-        community_id__in=scope,
-        status=ValueStory.Status.CONFIRMED,
-        created_at__gte=starts,
-        created_at__lt=ends,
-    )
+    stories = _confirmed_stories(scope, filters)
     by_type = dict.fromkeys(ValueStory.ValueType.values, 0)
     readable = 0
     extra = {} if readable_ids is None else {"readable": Count("pk", filter=Q(pk__in=readable_ids))}
