@@ -213,7 +213,12 @@ class ValueStory(TimeStampedModel):
         verbose_name = _("value story")
         verbose_name_plural = _("value stories")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["community", "status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["community", "status", "-created_at"]),
+            # The leader report's latest confirmed stories across every community: a
+            # walk down this index that stops at the first readable ones.
+            models.Index(fields=["status", "-created_at", "-id"], name="valuestory_latest"),
+        ]
 
     def __str__(self):
         return self.title

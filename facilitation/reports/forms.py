@@ -8,6 +8,7 @@ from html import escape
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,27 @@ class JoinedSelect(forms.Select):
         return SafeString(f"<select{flatatt(final)}>{options}</select>")
 
 
+class Pairs(BaseChoiceIterator):
+    """Choices given as (value, label) pairs already. Django normalises a list of
+    choices pair by pair, for the field and again for its widget, on every form:
+    for the community filter (hundreds of options) that was most of the form's time.
+    A choice iterator is taken as it is."""
+
+    def __init__(self, pairs: list[tuple]):
+        self.pairs = pairs
+        self.values = {str(value) for value, _label in pairs}
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+
+class ManyChoiceField(forms.ChoiceField):
+    """A choice field over many Pairs: the value is looked up, not searched for."""
+
+    def valid_value(self, value):
+        return str(value) in self.choices.values
+
+
 class ReportFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
@@ -62,18 +84,20 @@ class ReportFilterForm(forms.Form):
         empty_value=None,
         widget=JoinedSelect,
     )
-    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=JoinedSelect)
-    community = forms.ChoiceField(label=_("Community"), required=False, widget=JoinedSelect)
+    topic = ManyChoiceField(label=_("Topic"), required=False, widget=JoinedSelect)
+    community = ManyChoiceField(label=_("Community"), required=False, widget=JoinedSelect)
 
     def __init__(self, data, *, options: FilterOptions, asked=None):
         """`data` with the default dates filled in; `asked` what the viewer typed."""
         super().__init__(data)
         self.asked = data if asked is None else asked
         self.fields["priority"].choices = [("", _("Any priority")), *options.priorities]
-        self.fields["topic"].choices = [("", _("Any topic"))] + [(t, t) for t in options.topics]
-        self.fields["community"].choices = [("", _("All communities"))] + [
-            (c.slug, c.name) for c in options.communities
-        ]
+        self.fields["topic"].choices = Pairs(
+            [("", _("Any topic"))] + [(t, t) for t in options.topics]
+        )
+        self.fields["community"].choices = Pairs(
+            [("", _("All communities"))] + [(c.slug, c.name) for c in options.communities]
+        )
 
     def clean(self):
         cleaned = super().clean()

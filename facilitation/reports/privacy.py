@@ -16,7 +16,7 @@ The rule (docs/facilitation.md, "The leader report"):
 Counts of things (threads, items, meetings, hours) are not suppressed.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # The one place the threshold lives: cells counting fewer people than this are hidden.
 MIN_CELL = 5
@@ -24,9 +24,10 @@ MIN_CELL = 5
 SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A count as the report may show it: `value` is None unless `state` is SHOWN."""
+class Cell(NamedTuple):
+    """A count as the report may show it: `value` is None unless `state` is SHOWN.
+    A tuple: the report builds thousands, and a frozen dataclass costs three times
+    as much to make."""
 
     value: int | None
     state: str = SHOWN
@@ -34,6 +35,11 @@ class Cell:
     @property
     def is_suppressed(self) -> bool:
         return self.state != SHOWN
+
+
+# Cell(value) without the call to the named tuple's __new__ written in Python: a
+# table over hundreds of communities makes thousands.
+_shown = tuple.__new__
 
 
 def _is_small(count: int) -> bool:
@@ -63,67 +69,82 @@ def suppress_table(
     # The grid with its totals: row `height` holds the column totals, column `width`
     # the row totals, and [height][width] the grand total.
     grid = [[*row, sum(row)] for row in rows]
-    grid.append([sum(grid[r][c] for r in range(height)) for c in range(width + 1)])
-    shown_total_column, shown_total_row = row_totals, column_totals
-    hidden = [[_is_small(value) for value in line] for line in grid]
-    # Totals nobody sees: unknown to the reader, but not suppressed counts.
-    unseen = [[False] * (width + 1) for _line in grid]
-    for r in range(height + 1):
-        unseen[r][width] = not shown_total_column or (r == height and not shown_total_row)
-    for c in range(width + 1):
-        unseen[height][c] = unseen[height][c] or not shown_total_row
+    grid.append([sum(column) for column in zip(*grid, strict=True)] if grid else [0] * (width + 1))
+    # Totals nobody sees are unknowns to the reader, but not suppressed counts.
+    total_column_unseen, total_row_unseen = not row_totals, not column_totals
 
+    def unseen(r: int, c: int) -> bool:
+        return (c == width and total_column_unseen) or (r == height and total_row_unseen)
+
+    # The suppressed entries, as a set: a report over hundreds of communities has
+    # thousands of cells and few of them small, so everything below walks the lines
+    # that hold an unknown, never the whole grid again.
+    hidden = {
+        (r, c)
+        for r, line in enumerate(grid)
+        for c, value in enumerate(line)
+        if 0 < value < MIN_CELL  # _is_small, inline: this walks every cell
+    }
     # How many unknown entries (suppressed, or a total nobody sees) each row and
-    # column holds, kept up to date as cells are hidden: the checks below then cost
-    # nothing per entry, and the whole rule is linear in the table's size (a report
-    # over hundreds of communities has hundreds of rows).
-    unknown_in_row = [
-        sum(hidden[r][c] or unseen[r][c] for c in range(width + 1)) for r in range(height + 1)
+    # column holds, kept up to date as cells are hidden.
+    unknown_in_row = [int(total_column_unseen)] * height + [
+        width + 1 if total_row_unseen else int(total_column_unseen)
     ]
-    unknown_in_column = [
-        sum(hidden[r][c] or unseen[r][c] for r in range(height + 1)) for c in range(width + 1)
+    unknown_in_column = [int(total_row_unseen)] * width + [
+        height + 1 if total_column_unseen else int(total_row_unseen)
     ]
-    lines = [(True, r, [(r, c) for c in range(width + 1)]) for r in range(height + 1)]
-    lines += [(False, c, [(r, c) for r in range(height + 1)]) for c in range(width + 1)]
+    for r, c in hidden:
+        if not unseen(r, c):
+            unknown_in_row[r] += 1
+            unknown_in_column[c] += 1
+
+    def protect(line, is_row: bool) -> bool:
+        """Hide a second entry of a line holding exactly one (the line's cells are
+        all seen). Whether one was hidden."""
+        # Prefer what cascades least (hiding an entry whose crossing line already
+        # holds an unknown leaves that line with two), then a cell to a total (totals
+        # are what a reader looks for), then the smallest.
+        candidates = [
+            (
+                (unknown_in_column[c] if is_row else unknown_in_row[r]) == 0,
+                r == height or c == width,
+                grid[r][c],
+                r,
+                c,
+            )
+            for r, c in line
+            if grid[r][c] and (r, c) not in hidden
+        ]
+        if not candidates:
+            return False
+        *_order, r, c = min(candidates)
+        hidden.add((r, c))
+        unknown_in_row[r] += 1
+        unknown_in_column[c] += 1
+        return True
+
+    # A line holding a total nobody sees protects itself: only the others, whose
+    # unknowns are all suppressed entries, can give one back.
+    open_rows = [] if total_column_unseen else [*range(height), *([height] * column_totals)]
+    open_columns = [] if total_row_unseen else [*range(width), *([width] * row_totals)]
     changed = True
     while changed:
         changed = False
-        for is_row, index, line in lines:
-            if (unknown_in_row if is_row else unknown_in_column)[index] != 1:
-                continue
-            r, c = next((r, c) for r, c in line if hidden[r][c] or unseen[r][c])
-            if unseen[r][c]:
-                continue
+        for r in open_rows:
+            if unknown_in_row[r] == 1:
+                changed |= protect([(r, c) for c in range(width + 1)], is_row=True)
+        for c in open_columns:
+            if unknown_in_column[c] == 1:
+                changed |= protect([(r, c) for r in range(height + 1)], is_row=False)
 
-            # Hiding an entry whose crossing line already has an unknown leaves that
-            # line with two: no new line to protect, so no cascade.
-            def crossing_is_safe(r, c, is_row=is_row):
-                return (unknown_in_column[c] if is_row else unknown_in_row[r]) > 0
-
-            # Prefer what cascades least, then a cell to a total (totals are what a
-            # reader looks for), then the smallest.
-            candidates = sorted(
-                (not crossing_is_safe(r, c), (r == height or c == width), grid[r][c], r, c)
-                for r, c in line
-                if not hidden[r][c] and not unseen[r][c] and grid[r][c]
-            )
-            if candidates:
-                *_order, r, c = candidates[0]
-                hidden[r][c] = True
-                unknown_in_row[r] += 1
-                unknown_in_column[c] += 1
-                changed = True
-
-    def cell(r: int, c: int) -> Cell:
-        value = grid[r][c]
-        if not hidden[r][c]:
-            return Cell(value)
-        return Cell(None, SMALL if _is_small(value) else HIDDEN)
-
-    cells = [[cell(r, c) for c in range(width)] for r in range(height)]
-    totals_by_row = [cell(r, width) for r in range(height)]
-    totals_by_column = [cell(height, c) for c in range(width)]
-    return cells, totals_by_row, totals_by_column, cell(height, width)
+    # Built shown, then the hidden entries replaced: a comprehension without a call
+    # per cell (the levels table has thousands).
+    table = [[_shown(Cell, (value, SHOWN)) for value in line] for line in grid]
+    for r, c in hidden:
+        table[r][c] = Cell(None, SMALL if _is_small(grid[r][c]) else HIDDEN)
+    cells = [line[:width] for line in table[:height]]
+    totals_by_row = [line[width] for line in table[:height]]
+    return cells, totals_by_row, table[height][:width], table[height][width]
 
 
 def suppress_count(count: int) -> Cell:

@@ -211,7 +211,11 @@ def leader_report(
     PlatformSnapshot of PEOPLE) answers the people by stakeholder type when no filter
     narrows the communities and the period ends after it was computed."""
     scope = report_scope(filters)
-    scope_ids = set(scope.values_list("pk", flat=True).order_by().distinct())
+    if filters.narrows_communities:
+        scope_ids = set(scope.values_list("pk", flat=True).order_by().distinct())
+    else:
+        # Every active community: those the viewer may name and the others.
+        scope_ids = options.named_ids | options.hidden_ids
     starts, ends = filters.starts, filters.ends
     held_until = min(ends, timezone.now())
     named = [c for c in options.communities if c.pk in scope_ids]
@@ -279,7 +283,9 @@ def leader_report(
     # viewer may read is always asked now.
     stories = _confirmed_stories(scope, filters)
     readable_ids = permissions.value_stories_readable_by(user).values("pk")
-    readable = stories.filter(pk__in=readable_ids)
+    # Both filters on one table (not a join of the stories with themselves): the
+    # latest readable ones are then a walk down the valuestory_latest index.
+    readable = stories & permissions.value_stories_readable_by(user)
     counts = kept_counts
     if counts is not None:
         report.readable_story_count = readable.count()
@@ -318,11 +324,12 @@ def _confirmed_stories(scope, filters: ReportFilters):
 def period_counts(scope, filters: ReportFilters, *, readable_ids=None) -> dict:
     """What the report counts beyond the snapshots' columns, in the communities of
     `scope` over the filters' period, for everyone (who may be named is applied on
-    reading): brokerage by kind, confirmed value stories by type and facilitators'
-    work as [kind, community id, entries, minutes] rows. Work tied to no community
-    counts only when no filter narrows the communities (it belongs to no priority,
-    topic or community). With `readable_ids`, also "readable": how many of those
-    stories are among them, in the same query. Three queries."""
+    reading): brokerage by kind, confirmed value stories by type, and facilitators'
+    work as {kind: [entries, minutes]} and [community id, entries, minutes] rows.
+    Work tied to no community counts only when no filter narrows the communities (it
+    belongs to no priority, topic or community). With `readable_ids`, also
+    "readable": how many of those stories are among them, in the same query. Three
+    queries."""
     starts, ends = filters.starts, filters.ends
     brokerage = dict.fromkeys(BrokerageEvent.Kind.values, 0)
     for kind, n in (
@@ -351,14 +358,25 @@ def period_counts(scope, filters: ReportFilters, *, readable_ids=None) -> dict:
         work = work.filter(community_id__in=scope)
     else:
         work = work.filter(Q(community_id__in=scope) | Q(community=None))
-    rows = [
-        list(row)
-        for row in work.values("kind", "community_id")
+    # Kept by kind and by community, not by both: the report shows the two tables,
+    # and a kept row then holds a line per community rather than per kind of each.
+    by_kind = {kind: [0, 0] for kind in WorkLogEntry.Kind.values}
+    by_community = defaultdict(lambda: [0, 0])
+    for kind, community_id, entries, minutes in (
+        work.values("kind", "community_id")
         .annotate(entries=Count("pk"), minutes=Sum("minutes"))
         .order_by()
         .values_list("kind", "community_id", "entries", "minutes")
-    ]
-    counts = {"brokerage": brokerage, "stories": by_type, "work": rows}
+    ):
+        for line in (by_kind[kind], by_community[community_id]):
+            line[0] += entries
+            line[1] += minutes
+    counts = {
+        "brokerage": brokerage,
+        "stories": by_type,
+        "work_by_kind": by_kind,
+        "work_by_community": [[pk, *line] for pk, line in by_community.items()],
+    }
     if readable_ids is not None:
         counts["readable"] = readable
     return counts
@@ -372,14 +390,17 @@ def _apply_counts(report: Report, counts: dict, key) -> None:
     report.stories_by_type = dict.fromkeys(ValueStory.ValueType.values, 0)
     report.stories_by_type.update(counts["stories"])
     report.work_by_kind = {kind: (0, 0) for kind in WorkLogEntry.Kind.values}
-    by_community = defaultdict(lambda: [0, 0])
-    for kind, community_id, entries, minutes in counts["work"]:
-        kind_entries, kind_minutes = report.work_by_kind[kind]
-        report.work_by_kind[kind] = (kind_entries + entries, kind_minutes + minutes)
+    report.work_by_kind.update(
+        (kind, (entries, minutes)) for kind, (entries, minutes) in counts["work_by_kind"].items()
+    )
+    by_community = {}
+    for community_id, entries, minutes in counts["work_by_community"]:
         line = None if community_id is None else key(community_id)
-        by_community[line][0] += entries
-        by_community[line][1] += minutes
-    report.work_by_community = {line: tuple(values) for line, values in by_community.items()}
+        if line in by_community:
+            pooled_entries, pooled_minutes = by_community[line]
+            entries, minutes = entries + pooled_entries, minutes + pooled_minutes
+        by_community[line] = (entries, minutes)
+    report.work_by_community = by_community
 
 
 def people_by_stakeholder(members) -> dict:
@@ -640,7 +661,7 @@ class PeriodTotals:
             lines={int(pk): line for pk, line in data["lines"].items()},
             series=data["series"],
             items_by_kind=data["items_by_kind"],
-            counts=data.get("counts"),
+            counts=_current_counts(data.get("counts")),
             **moments,
         )
 
@@ -657,6 +678,14 @@ class PeriodTotals:
         if (filters.date_to + timedelta(days=1)).day == 1 or self.as_of is None:
             return True
         return filters.date_to >= timezone.localdate(self.as_of)
+
+
+def _current_counts(counts: dict | None) -> dict | None:
+    """Kept counts in the shape period_counts gives them now; None for an earlier
+    shape (the report then counts them live until the next refresh keeps them)."""
+    if counts is None or "work_by_community" not in counts:
+        return None
+    return counts
 
 
 def period_totals(snapshots: dict, months: list[date], community_ids) -> PeriodTotals:
@@ -716,6 +745,16 @@ def _apply_totals(report: Report, totals: PeriodTotals, key) -> None:
     width = len(measures)
     for pk, line in totals.lines.items():
         name = key(pk)
+        if name != HIDDEN_POOL:
+            # A line of its own: made whole, not added to count by count (a kept row
+            # has a line per community, hundreds of them). Like the live count, only
+            # what has activity or members has an entry.
+            activity, levels = line[:width], line[width:]
+            if any(activity):
+                report.activity[name] = dict(zip(measures, activity, strict=True))
+            if any(levels):
+                report.levels[name] = dict(zip(LEVELS, levels, strict=True))
+            continue
         for measure, count in zip(measures, line[:width], strict=True):
             if count:
                 _add(report, name, measure, count)

@@ -174,10 +174,8 @@ class ReportTables:
         named = [key for key in keys if key not in SUMMARY_LINES]
         if self.limit is None or len(named) <= self.limit:
             return keys, len(named)
-        order = {key: index for index, key in enumerate(named)}
-        top = heapq.nsmallest(
-            self.limit, named, key=lambda key: (tuple(-v for v in measure(key)), order[key])
-        )
+        # nlargest keeps the given (name) order among equals, like a stable sort.
+        top = heapq.nlargest(self.limit, named, key=measure)
         return top + [key for key in keys if key in SUMMARY_LINES], len(named)
 
     def _bounded(self, table: "Table", count: int, chosen_by: str) -> "Table":
@@ -221,9 +219,12 @@ class ReportTables:
             self._level_cells = suppress_table(rows)
         return self._level_cells
 
-    def _members_measure(self):
-        """A line's shown member count, to choose rows by: a suppressed count sorts as
-        none, so the order tells nothing the cells do not."""
+    @cached_property
+    def _by_members(self) -> tuple[list, int, dict]:
+        """The catalogue's and the level table's rows (they are chosen alike): the
+        keys to show, how many named lines there are, and each key's position. A
+        line is chosen by its shown member count; a suppressed count sorts as none,
+        so the order tells nothing the cells do not."""
         _cells, members, _columns, _total = self.levels_suppressed()
         position = {key: index for index, key in enumerate(self.keys)}
 
@@ -231,12 +232,12 @@ class ReportTables:
             cell = members[position[key]]
             return (0 if cell.is_suppressed else cell.value,)
 
-        return measure, position
+        keys, count = self._choose(self.keys, measure)
+        return keys, count, position
 
     def _catalogue(self) -> Table:
         _cells, members, _columns, _total = self.levels_suppressed()
-        measure, position = self._members_measure()
-        keys, count = self._choose(self.keys, measure)
+        keys, count, position = self._by_members
         priority_names = dict(self.report.priorities)
         rows = []
         for key in keys:
@@ -283,8 +284,7 @@ class ReportTables:
 
     def _levels(self) -> Table:
         cells, members, by_level, everyone = self.levels_suppressed()
-        measure, position = self._members_measure()
-        keys, count = self._choose(self.keys, measure)
+        keys, count, position = self._by_members
         rows = [
             _row(self.label(key), *cells[position[key]], members[position[key]]) for key in keys
         ]

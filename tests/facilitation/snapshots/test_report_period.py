@@ -121,7 +121,7 @@ def test_the_unfiltered_report_reads_one_row_however_many_communities(client, le
     assert snapshot_reads == 0
     # Brokerage, value stories by type and work come with the row too: only which
     # stories the leader may read is asked (a count and the latest ones).
-    assert queries == 13
+    assert queries == 12
 
 
 def test_a_newer_community_snapshot_makes_the_report_sum_again_and_keep_it(client, leader, three):
@@ -208,6 +208,6 @@ def test_a_kept_row_without_counts_has_them_counted_with_the_report(client, lead
     client.force_login(leader)
     queries, snapshot_reads = _page_reads(client)
     # Read from the row, the three counts asked now (as before they were kept).
-    assert snapshot_reads == 0 and queries == 15
+    assert snapshot_reads == 0 and queries == 14
     report = client.get(REPORT).context["report"]
     assert sum(report.stories_by_type.values()) == sum(counted["stories"].values())
