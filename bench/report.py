@@ -38,10 +38,12 @@ def summary(times_ms: list[float]) -> dict:
 
 
 def ratio(value: float | None, floor: float | None) -> float | None:
-    """`value` as a multiple of the floor's; None when either is missing or the floor 0."""
+    """`value` as a multiple of the floor's; None when either is missing or the floor 0.
+    Kept to three decimals (the table shows one): growth from S to M is a ratio of
+    two of these, and rounding each to a tenth moved it by up to two points."""
     if value is None or not floor:
         return None
-    return round(value / floor, 1)
+    return round(value / floor, 3)
 
 
 def query_budget(kind: str) -> int | None:
