@@ -238,6 +238,7 @@ def test_the_date_range_narrows_the_counts(leader_client):
         ("date_from=yesterday", "Enter a valid date"),
         ("priority=9999", "Select a valid choice"),
         ("community=no-such-place", "Select a valid choice"),
+        ("topic=no-such-topic", "Select a valid choice"),
     ],
 )
 def test_bad_filters_answer_400_and_keep_what_was_typed(leader_client, query, message):

@@ -211,3 +211,22 @@ def test_a_kept_row_without_counts_has_them_counted_with_the_report(client, lead
     assert snapshot_reads == 0 and queries == 14
     report = client.get(REPORT).context["report"]
     assert sum(report.stories_by_type.values()) == sum(counted["stories"].values())
+
+
+def test_counts_an_earlier_version_kept_are_counted_again_with_the_report(client, leader, three):
+    refresh_all_snapshots()
+    client.force_login(leader)
+    kept_now = client.get(REPORT).context["report"]
+    kept = PlatformSnapshot.objects.get(key=PlatformSnapshot.PERIOD)
+    counts = kept.data["counts"]
+    # Work as the earlier version kept it: one [kind, community, entries, minutes]
+    # row per kind of each community, read by nothing now.
+    counts["work"] = [["meeting", None, 1, 1]]
+    del counts["work_by_kind"], counts["work_by_community"]
+    kept.save()
+    queries, snapshot_reads = _page_reads(client)
+    assert snapshot_reads == 0 and queries == 14
+    report = client.get(REPORT).context["report"]
+    assert report.work_by_kind == kept_now.work_by_kind
+    assert report.work_by_community == kept_now.work_by_community
+    assert report.work_by_community  # the fixture logs work
