@@ -71,6 +71,8 @@ class ManyChoiceField(forms.ChoiceField):
     """A choice field over many Pairs: the value is looked up, not searched for."""
 
     def valid_value(self, value):
+        if not isinstance(self.choices, Pairs):
+            return super().valid_value(value)
         return str(value) in self.choices.values
 
 

@@ -329,3 +329,10 @@ def test_page_links_carry_no_email_address(client, community):
     cursor = re.search(r'(?:after|before)=([^"&]+)" rel="next"', page).group(1)
     keys = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     assert "@" not in keys
+
+
+def test_the_search_order_is_an_index_so_a_page_stops_at_its_first_matches():
+    from membership.people_selectors import PEOPLE_ORDER
+
+    order = [("id" if name == "pk" else name) for name in PEOPLE_ORDER]
+    assert any(index.fields == order for index in User._meta.indexes)
