@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from communities.models import Community
 from membership.models import Membership, User
+from membership.people_selectors import PEOPLE_ORDER
 
 from ..factories import (
     CommunityFactory,
@@ -332,7 +333,5 @@ def test_page_links_carry_no_email_address(client, community):
 
 
 def test_the_search_order_is_an_index_so_a_page_stops_at_its_first_matches():
-    from membership.people_selectors import PEOPLE_ORDER
-
     order = [("id" if name == "pk" else name) for name in PEOPLE_ORDER]
     assert any(index.fields == order for index in User._meta.indexes)
