@@ -282,15 +282,15 @@ def leader_report(
     # report's totals (counted when they were), else counted now; which stories the
     # viewer may read is always asked now.
     stories = _confirmed_stories(scope, filters)
-    readable_ids = permissions.value_stories_readable_by(user).values("pk")
+    may_read = permissions.value_stories_readable_by(user)
     # Both filters on one table (not a join of the stories with themselves): the
     # latest readable ones are then a walk down the valuestory_latest index.
-    readable = stories & permissions.value_stories_readable_by(user)
+    readable = stories & may_read
     counts = kept_counts
     if counts is not None:
         report.readable_story_count = readable.count()
     else:
-        counts = period_counts(scope, filters, readable_ids=readable_ids)
+        counts = period_counts(scope, filters, readable_ids=may_read.values("pk"))
         report.readable_story_count = counts.pop("readable")
         if report.summed is not None:
             report.summed.counts = counts
